@@ -1,0 +1,339 @@
+"""The ``kg`` command line: options in, pipeline / store / export called, results out.
+
+Exit status: 0 success, 1 when an input failed or nothing matched, 2 for usage errors (bad options, bad query).
+Errors go to stderr, one line each.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+DATE_HELP = "Date of the pages (YYYY-MM-DD) when they do not say their year."
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"kg: {message}", err=True)
+    sys.exit(code)
+
+
+def _graph_option(f):
+    return click.option("--graph", "graph_path", type=click.Path(path_type=Path),
+                        help="Turtle graph to read (default: the newest in graphs/).")(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="kg")
+def main() -> None:
+    """Build and query knowledge graphs of Chinese government news pages."""
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("graphs"), show_default=True,
+              help="Folder for NAME.ttl and NAME.html.")
+@click.option("--name", help="Base name of the outputs (default: the name of the first source folder).")
+@click.option("--encoding", help="Force an input encoding (default: detected per file).")
+@click.option("--glob", "glob_pattern", help="File pattern inside folders (default: *.txt and *.md).")
+@click.option("--date", help=DATE_HELP)
+@click.option("--city", help="The paper's city, for 市/县 prefixes (default: the city the pages name most).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+def build(sources, out_dir, name, encoding, glob_pattern, date, city, quiet):
+    """Build a graph from news pages: writes OUT/NAME.ttl (Turtle) and OUT/NAME.html (network view).
+
+    SOURCES are files, folders (searched recursively) or - for standard input.
+    """
+    from .pipeline import build as run_build
+    from .pipeline import count_inputs
+
+    _check_date(date)
+    name = name or _default_name(sources[0])
+    total = count_inputs(sources, glob_pattern)
+    progress = None
+    if not quiet and sys.stderr.isatty():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        progress = Progress(TextColumn("reading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            TextColumn("{task.description}"), transient=True, console=_stderr_console())
+        task = progress.add_task("", total=total)
+        progress.start()
+
+    def tick(path: str) -> None:
+        if progress is not None:
+            progress.update(task, advance=1, description=Path(path).name)
+
+    try:
+        report, _resolved, _graph = run_build(list(sources), out_dir=out_dir, name=name, encoding=encoding,
+                                              glob=glob_pattern, date=date, city=city, on_file=tick)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    except OSError as exc:
+        _fail(f"{exc.filename or out_dir}: cannot write output ({exc.strerror})")
+    finally:
+        if progress is not None:
+            progress.stop()
+    for line in report.errors:
+        click.echo(f"kg: {line}", err=True)
+    if not quiet:
+        click.echo(_summary(report))
+    if not report.outputs:
+        _fail("no input could be read; nothing written")
+    if report.errors:
+        sys.exit(1)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _default_name(source: str) -> str:
+    if source == "-":
+        return "stdin"
+    p = Path(source)
+    return (p.resolve().name if p.is_dir() else p.stem) or "graph"
+
+
+def _check_date(date: str | None) -> None:
+    if date is None:
+        return
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(date)
+    except ValueError:
+        _fail(f"--date {date!r}: expected YYYY-MM-DD", 2)
+
+
+def _summary(report) -> str:
+    types = ", ".join(f"{t} {n}" for t, n in sorted(report.entities.items(), key=lambda kv: (-kv[1], kv[0])))
+    lines = [
+        f"files      {report.files}",
+        f"articles   {report.articles}",
+        f"entities   {sum(report.entities.values())} ({types})",
+        f"relations  {report.relations}",
+        f"triples    {report.triples}",
+        f"seconds    {report.seconds:.1f}",
+    ]
+    lines += [f"wrote      {p}" for p in report.outputs]
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--from-jsonl", "from_jsonl", help="Read JSON lines with a 'text' field from FILE (or - for stdin).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
+              help="Output format: one JSON object per input.")
+@click.option("--encoding", help="Force an input encoding (default: detected per file).")
+@click.option("--date", help=DATE_HELP)
+@click.option("--city", help="The paper's city, for 市/县 prefixes.")
+def extract(paths, from_jsonl, fmt, encoding, date, city):
+    """Print what kg reads in each input, as JSON lines (entities, mentions with offsets, relations)."""
+    from .jsonl import document_json, text_json
+
+    _check_date(date)
+    if from_jsonl:
+        if paths:
+            _fail("give PATHS or --from-jsonl, not both", 2)
+        failed = False
+        stream = sys.stdin if from_jsonl == "-" else _open_text(from_jsonl)
+        for n, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                text = record["text"]
+                if not isinstance(text, str):
+                    raise TypeError
+            except (ValueError, KeyError, TypeError):
+                click.echo(f"kg: {from_jsonl}:{n}: not a JSON object with a 'text' string", err=True)
+                failed = True
+                continue
+            click.echo(json.dumps(text_json(text, record.get("id", n)), ensure_ascii=False))
+        sys.exit(1 if failed else 0)
+    if not paths:
+        _fail("give one or more PATHS, or --from-jsonl FILE", 2)
+    from .pipeline import extract_inputs
+    from .resolve import resolve
+
+    errors: list[str] = []
+    docs = extract_inputs(paths, encoding=encoding, date=date, errors=errors)
+    try:
+        resolved = resolve(docs, city=city)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    for doc in docs:
+        click.echo(json.dumps(document_json(doc, resolved), ensure_ascii=False))
+    for line in errors:
+        click.echo(f"kg: {line}", err=True)
+    sys.exit(1 if errors else 0)
+
+
+def _open_text(path: str):
+    try:
+        return open(path, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{path}: {exc.strerror}")
+
+
+@main.command()
+@click.argument("name")
+@_graph_option
+def lookup(name, graph_path):
+    """Show the card of an entity found by its name, an alias, or a unique part of either."""
+    from .store import StoreError, card, find, label, load
+
+    try:
+        graph = load(graph_path)
+    except StoreError as exc:
+        _fail(str(exc))
+    found = find(graph, name)
+    if not found:
+        _fail(f"no entity named {name!r}")
+    if len(found) > 1:
+        click.echo(f"{len(found)} entities match {name!r}; be more specific:")
+        for node in found:
+            c = card(graph, node)
+            click.echo(f"  {label(graph, node)}  ({c.type})")
+        sys.exit(1)
+    click.echo(_render_card(card(graph, found[0])))
+
+
+def _render_card(c) -> str:
+    lines = [f"{c.name}  ({c.type})", f"  id       {c.iri}"]
+    if c.aliases:
+        lines.append(f"  aliases  {'、'.join(c.aliases)}")
+    if c.posts:
+        lines.append("  posts")
+        lines += [f"    {title} — {org}" + (f"  ({date})" if date else "") for title, org, date in c.posts]
+    if c.relations:
+        lines.append("  relations")
+        lines += [f"    {d} {pred:<15} {other}  ({typ})" for d, pred, other, typ in c.relations]
+    if c.articles:
+        lines.append("  articles")
+        for date, headline, art, evidence in c.articles:
+            lines.append(f"    {date or '(no date)':<10}  {headline or '(untitled)'}  [{art}]")
+            lines.append(f"                “{evidence}”")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("--file", "query_file", type=click.Path(path_type=Path), help="Read the SPARQL query from a file.")
+@_graph_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def query(query, query_file, graph_path, fmt):
+    """Run a SPARQL query over a graph (kg:, kgid:, org:, schema:, prov:, skos: prefixes are predefined)."""
+    from .store import QueryError, StoreError, load, run_query, short
+
+    if bool(query) == bool(query_file):
+        _fail("give a QUERY or --file Q.rq (one of them)", 2)
+    if query_file:
+        try:
+            query = query_file.read_text(encoding="utf-8")
+        except OSError as exc:
+            _fail(f"{query_file}: {exc.strerror}", 2)
+    try:
+        graph = load(graph_path)
+    except StoreError as exc:
+        _fail(str(exc))
+    try:
+        names, rows = run_query(graph, query)
+    except QueryError as exc:
+        _fail(str(exc), 2)
+    cells = [[short(graph, v) for v in row] for row in rows]
+    if fmt == "json":
+        click.echo(json.dumps([dict(zip(names, row, strict=False)) for row in cells], ensure_ascii=False,
+                              indent=1))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows(cells)
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        click.echo(_table(names, cells))
+
+
+def _table(names: list[str], rows: list[list[str]]) -> str:
+    widths = [max([width(n)] + [width(r[i]) for r in rows]) for i, n in enumerate(names)]
+
+    def fmt_row(row):
+        return "  ".join(cell + " " * (w - width(cell)) for cell, w in zip(row, widths, strict=False)).rstrip()
+
+    out = [fmt_row(names), "  ".join("-" * w for w in widths)]
+    out += [fmt_row(r) for r in rows]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def width(text: str) -> int:
+    """Terminal columns of a string: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+@main.command()
+@_graph_option
+def stats(graph_path):
+    """Count entities by type and facts by predicate."""
+    from .store import StoreError, load
+    from .store import stats as graph_stats
+
+    try:
+        graph = load(graph_path)
+    except StoreError as exc:
+        _fail(str(exc))
+    types, preds, triples = graph_stats(graph)
+    lines = ["entities"] + [f"  {name:<14}{n:>6}" for name, n in types]
+    lines += ["facts"] + [f"  {name:<14}{n:>6}" for name, n in preds]
+    lines.append(f"triples         {triples:>6}")
+    click.echo("\n".join(lines))
+
+
+@main.command()
+@_graph_option
+def validate(graph_path):
+    """Check a graph against the SHACL shapes of ontology/shapes.ttl."""
+    from .store import StoreError, load
+    from .validate import validate as run_validate
+
+    try:
+        graph = load(graph_path)
+    except StoreError as exc:
+        _fail(str(exc))
+    ok, problems = run_validate(graph)
+    for line in problems:
+        click.echo(line)
+    if not ok:
+        _fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
+    click.echo("conforms")
+
+
+@main.command()
+@_graph_option
+@click.option("--out", "out_file", type=click.Path(path_type=Path),
+              help="HTML file to write (default: next to the graph).")
+def viz(graph_path, out_file):
+    """Write the interactive HTML network of a graph (self-contained, works offline)."""
+    from .export.html import render_html
+    from .pipeline import write_atomic
+    from .store import StoreError, default_graph, load
+
+    try:
+        path = graph_path or default_graph()
+        graph = load(path)
+    except StoreError as exc:
+        _fail(str(exc))
+    out_file = out_file or Path(path).with_suffix(".html")
+    write_atomic(out_file, render_html(graph, title=Path(path).stem).encode("utf-8"))
+    click.echo(f"wrote {out_file}")

@@ -1,0 +1,1 @@
+"""Exports of a kg graph for people: the interactive HTML network (``kg.export.html``)."""

@@ -1,0 +1,131 @@
+"""Extract stage: typed mentions and relations of one page, each carrying the id of the rule that found it.
+
+Families run in a fixed order because later ones use earlier results: organisations first (titles need them),
+then programmes, people, events and projects, places (not inside other names), then relations. Everything
+works on each article's flat text; results are mapped back to file offsets here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Article, Document, Evidence, Mention, Relation, Source
+from ..nlp import Flat, flatten
+from ..segment import Para, article_paras, segment_page
+from .base import Fact, Hit, Text, drop_overlaps
+from .events import find_events, find_projects
+from .lexicon import Lexicon, lexicon
+from .orgs import find_orgs
+from .people import find_people, find_repeats
+from .places import find_places
+from .programmes import find_programmes
+from .relations import find_relations
+
+EXTRACTOR_VERSION = "1"
+
+
+def extract_page(source: Source, *, date: str | None = None) -> Document:
+    """Segment and extract one decoded page."""
+    paras, articles = segment_page(source, date=date)
+    return extract_document(source, paras, articles)
+
+
+def extract_document(source: Source, paras: list[Para], articles: list[Article]) -> Document:
+    lex = lexicon()
+    views: list[tuple[Article, Flat, Text, list[Hit], list[Fact]]] = []
+    for art in articles:
+        flat = flatten(source.text, article_paras(paras, art))
+        t = Text(flat.text)
+        hits, facts = extract_text(t, lex, art)
+        views.append((art, flat, t, hits, facts))
+    _add_repeats(views)
+    mentions: list[Mention] = []
+    relations: list[Relation] = []
+    for art, flat, t, hits, facts in views:
+        facts = facts + find_relations(t, lex, hits)
+        mentions += [_mention(flat, art, h) for h in hits]
+        relations += [_relation(flat, t, art, f) for f in facts]
+        relations += [_authored(flat, art, h) for h in hits if h.type == "Journalist"]
+    mentions.sort(key=lambda m: (m.start, m.end, m.type, m.name))
+    return Document(source, articles, mentions, _unique(relations))
+
+
+def extract_text(t: Text, lex: Lexicon | None = None, article: Article | None = None) -> tuple[list[Hit], list[Fact]]:
+    """All hits and facts of one flat text (an article, or a line of ``kg extract --from-jsonl``)."""
+    lex = lex or lexicon()
+    orgs = find_orgs(t, lex)
+    progs = find_programmes(t, lex)
+    people, facts = find_people(t, lex, orgs)
+    journalists = _journalists(t, article) if article else []
+    events = find_events(t, lex, progs)
+    projects = find_projects(t, lex, orgs)
+    positions = [h for h in people if h.type == "Position"]
+    named = drop_overlaps(progs + orgs + events + projects + [h for h in people if h.type != "Position"]
+                          + journalists)
+    places = find_places(t, lex, named)
+    hits = sorted(named + places + positions, key=lambda h: (h.start, h.end))
+    return hits, facts
+
+
+def _journalists(t: Text, article: Article) -> list[Hit]:
+    byline = article.byline
+    out = []
+    for names, role in ((byline.reporters, "reporter"), (byline.correspondents, "correspondent"),
+                        (byline.photographers, "photographer")):
+        for name in names:
+            m = re.search(re.escape(name), t.text)
+            if m and not any(h.start == m.start() for h in out):
+                out.append(Hit("Journalist", m.start(), m.end(), name, "byline.v1", (("role", role),)))
+    return out
+
+
+def _add_repeats(views) -> None:
+    """Names read once in a document are found again in all its articles (a name, an alias, a programme)."""
+    names: dict[str, str] = {}
+    for _art, _flat, _t, hits, _facts in views:
+        for h in hits:
+            if h.type in ("Official", "Person") and h.rule != "name_repeat.v1":
+                names.setdefault(h.name, h.type)
+            elif h.rule == "alias.v1" or (h.type == "Programme" and len(h.name) >= 4 and h.rule != "document.v1"):
+                names.setdefault(h.name, h.type)
+    if not names:
+        return
+    for i, (art, flat, t, hits, facts) in enumerate(views):
+        taken = [(h.start, h.end) for h in hits if h.type != "Position"]
+        extra = find_repeats(t, names, taken)
+        extra = [h for h in extra if h.type not in ("Official", "Person") or len(h.name) >= 2]
+        views[i] = (art, flat, t, sorted(hits + extra, key=lambda h: (h.start, h.end)), facts)
+
+
+def _mention(flat: Flat, art: Article, h: Hit) -> Mention:
+    s, e = flat.span(h.start, h.end)
+    return Mention(h.type, h.name, s, e, flat.source_text[s:e], h.rule, art.id, h.attrs)
+
+
+def _sentence(flat: Flat, t: Text, start: int) -> tuple[int, int, str]:
+    ss, se = t.sentences.around(start)
+    s, e = flat.span(ss, max(se, ss + 1))
+    text = "".join(flat.source_text[o] for o in flat.offsets[ss:se]).strip()
+    return s, e, text
+
+
+def _relation(flat: Flat, t: Text, art: Article, f: Fact) -> Relation:
+    s, e, sentence = _sentence(flat, t, f.start)
+    return Relation(f.s, f.p, f.o, Evidence(art.id, s, e, sentence), f.rule, f.s_type, f.o_type, f.attrs)
+
+
+def _authored(flat: Flat, art: Article, h: Hit) -> Relation:
+    s, e = flat.span(h.start, h.end)
+    return Relation(h.name, "authored", art.id, Evidence(art.id, s, e, art.headline), "byline.v1", "Journalist",
+                    "Article", (("role", h.attr("role")),))
+
+
+def _unique(relations: list[Relation]) -> list[Relation]:
+    seen = set()
+    out = []
+    for r in relations:
+        key = (r.s, r.p, r.o, r.evidence.article, r.evidence.start, r.attrs)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out

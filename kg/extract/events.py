@@ -1,0 +1,120 @@
+"""Named events (meetings, forums, ceremonies, drills) and investment projects.
+
+- ``event_suffix.v1``: a clause ending in an event word (…会议, …研讨会, …签约仪式, …演练); the name starts after the
+  last launching verb or date of the clause (在…召开了 / 6月24日,).
+- ``project.v1``: a clause ending in 项目 whose core is specific (年产120万吨双酚A项目, not 重点项目), with the
+  amount of an investment stated next to it (总投资28.5亿元).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .base import Hit, Text, clean_name
+from .lexicon import Lexicon
+
+CLAUSE_STOP = re.compile(r"[,。;:!?、\n()]|——")
+LEAD_VERBS = re.compile(
+    r"^.*(?:召开了?|举行了?|举办了?|开展了?|组织开展了?|出席|参加了?|主持|传达了?|在|于|的|是|了|由|将|和|与|从|通过|"
+    r"图为|启动实施|启动|实施|建设|推进|推动|助推|坚持|树立|查处|破解|强化|实行|促成|列入|为|等|个|类|签约|落地|投产|"
+    r"竣工|完成|总投资[\d.]+[万亿]?元|投资[\d.]+[万亿]?元|\d+月\d+日(?:上午|下午)?)")
+DATE_PREFIX = re.compile(r"^(?:\d{4}年)?(?:\d{1,2}月\d{1,2}日)?(?:上午|下午|晚)?")
+AMOUNT_RE = re.compile(r"(?:总投资|投资|投资额|计划投资)\s*(?:约|达|超)?\s*([\d.]+)\s*(万元|亿元|亿|万)")
+GENERIC_PROJECT = ("重点", "重大", "民生", "招商", "技改", "产业", "建设", "实施类", "市级", "省级", "签约",
+                   "该", "此", "这个", "一批", "合作", "好", "大")
+
+
+def _clause_name(text: str, end: int, max_len: int = 40) -> int:
+    """Start of the name that ends at ``end``: after the last clause break and launching verb before it."""
+    start = max(0, end - max_len)
+    window = text[start:end]
+    cuts = [m.end() for m in CLAUSE_STOP.finditer(window)]
+    if cuts:
+        start += cuts[-1]
+        window = text[start:end]
+    lm = LEAD_VERBS.match(window)
+    if lm and lm.end() < len(window):
+        cut = lm.end()
+        # never cut inside quotes: “学习宣传贯彻党的二十大精神”系列主题新闻发布会
+        opened = window.rfind("“", 0, cut)
+        if opened > window.rfind("”", 0, cut):
+            cut = opened
+        start += cut
+    window = text[start:end]
+    if window.count("”") > window.count("“"):
+        start += window.rfind("”") + 1  # an unmatched closing quote: the name starts after it
+    return start
+
+
+def find_events(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
+    text = t.text
+    hits = []
+    for m in lex.event_suffix_re.finditer(text):
+        if m.end() < len(text) and m.end() not in set(t.tokens()[0]):
+            continue  # 会议|室
+        start = _clause_name(text, m.end())
+        if text[start:m.end()].count("“") > text[start:m.end()].count("”"):
+            start = text.rindex("“", start, m.end()) + 1  # 新一期“局长大讲堂”: the name is inside the quotes
+        name = clean_name(text[start:m.end()]).strip(" “”\"")
+        if len(name) - len(m.group(0)) < 3:
+            continue
+        if any(h.start <= start < h.end for h in taken):
+            continue
+        hits.append(Hit("Event", start, m.end(), name, "event_suffix.v1"))
+    return _longest(hits)
+
+
+def find_projects(t: Text, lex: Lexicon, orgs: list[Hit]) -> list[Hit]:
+    from .orgs import _generic
+
+    text = t.text
+    hits = []
+    for m in re.finditer("项目", text):
+        start = _clause_name(text, m.end(), 36)
+        for o in orgs:  # 传展智能科技有限公司气动产业园项目: the owner is not part of the project's name
+            if o.start <= start < o.end or (start <= o.start and o.end <= m.start()):
+                start = max(start, o.end)
+        start = _trim_lead(t, start, m.start())
+        core = text[start:m.start()]
+        if len(core) < 4 or core.startswith(GENERIC_PROJECT) or core.endswith(GENERIC_PROJECT_END):
+            continue
+        if _generic(t, start, m.start()) or re.search(r"\d+个|等\d|^\d|[“”]", core):
+            continue
+        attrs = ()
+        s0, e0 = t.sentences.around(m.start())
+        am = AMOUNT_RE.search(text, s0, e0)
+        if am:
+            unit = am.group(2) if am.group(2).endswith("元") else am.group(2) + "元"
+            attrs = (("amount", am.group(1)), ("unit", unit))
+        hits.append(Hit("Project", start, m.end(), clean_name(text[start:m.end()]), "project.v1", attrs))
+    return _longest(hits)
+
+
+LEAD_VERB_WORDS = ("建", "建设", "实施", "推进", "启动", "开工", "签约", "投资", "建成", "新建", "扩建", "开展", "上马",
+                   "建立", "探索", "组织", "打造", "开展一系列", "一系列")
+GENERIC_PROJECT_END = ("重点", "重大", "民生", "市级", "省级", "专项债券", "特色经营", "签约", "建设", "招商", "合作",
+                       "产业", "各类", "年产", "改造")
+
+
+def _trim_lead(t: Text, start: int, end: int) -> int:
+    """Drop leading verbs, adverbs and years (建|光伏发电项目, 2023年|重大民生项目)."""
+    from .lexicon import word_tags
+
+    tags = word_tags()
+    starts, tokens = t.tokens()
+    i = t.token_index(start)
+    while i < len(tokens) and starts[i] < end:
+        tok = t.text[max(start, starts[i]):starts[i] + len(tokens[i])]
+        if tags.get(tok, "n")[:1] in ("d", "p", "c", "r", "m", "t", "u") or tok in LEAD_VERB_WORDS or \
+                re.fullmatch(r"\d+年?", tok):
+            start = starts[i] + len(tokens[i])
+            i += 1
+        else:
+            break
+    return start
+
+
+def _longest(hits: list[Hit]) -> list[Hit]:
+    from .base import drop_overlaps
+
+    return drop_overlaps(hits)

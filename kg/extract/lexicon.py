@@ -1,0 +1,130 @@
+"""The generic lexicons of ``kg/data`` compiled into matchers, loaded once per process.
+
+Nothing here names a person, enterprise, agency or programme: only title words, organisation suffixes,
+standard department names and abbreviation rules, China's administrative divisions, and cue words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..resources import data_lines
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str
+    name: str
+    short: str
+    level: str
+    parent: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    surnames: frozenset[str]
+    titles: dict[str, tuple[str, str]]  # title -> (kind, default organ)
+    title_re: re.Pattern
+    org_suffix: dict[str, str]  # suffix -> type
+    org_suffix_re: re.Pattern
+    departments: dict[str, tuple[str, str]]  # written form -> (full core, type)
+    department_re: re.Pattern
+    abbreviations: tuple[tuple[str, str], ...]
+    bodies: dict[str, tuple[str, str]]  # organ word -> (canonical pattern, type)
+    name_cues: tuple[str, ...]
+    not_names: frozenset[str]
+    programme_triggers: tuple[str, ...]
+    programme_trigger_re: re.Pattern
+    event_suffix_re: re.Pattern
+    document_words: tuple[str, ...]
+    person_roles_re: re.Pattern
+    divisions: dict[str, Division]  # by code
+    place_names: dict[str, tuple[Division, ...]]  # full name or short form -> divisions
+    place_re: re.Pattern  # province / prefecture / county names and their short forms
+    stop_words: frozenset[str]
+
+    def is_surname_at(self, text: str, i: int) -> int:
+        """Length of the surname starting at ``text[i]`` (2 for compound surnames), or 0."""
+        if text[i:i + 2] in self.surnames:
+            return 2
+        return 1 if text[i:i + 1] in self.surnames else 0
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    surnames = frozenset(w for line in data_lines("surnames.txt") for w in line.split())
+    titles: dict[str, tuple[str, str]] = {}
+    for line in data_lines("titles.tsv"):
+        cols = line.split("\t")
+        titles[cols[0]] = (cols[1] if len(cols) > 1 else "public", cols[2] if len(cols) > 2 else "")
+    org_suffix = {}
+    for line in data_lines("org_suffixes.tsv"):
+        suffix, typ = line.split("\t")
+        org_suffix[suffix] = typ
+    departments: dict[str, tuple[str, str]] = {}
+    for line in data_lines("departments.tsv"):
+        cols = line.split("\t")
+        full, shorts, typ = cols[0], cols[1] if len(cols) > 1 else "", cols[2] if len(cols) > 2 else "Agency"
+        departments.setdefault(full, (full, typ))
+        for short in filter(None, shorts.split(",")):
+            departments.setdefault(short, (full, typ))
+    abbreviations = tuple(tuple(line.split("\t")) for line in data_lines("abbreviations.tsv"))
+    bodies = {}
+    for line in data_lines("bodies.tsv"):
+        written, pattern, typ = line.split("\t")
+        bodies[written] = (pattern, typ)
+    triggers = tuple(data_lines("programme_triggers.txt"))
+    divisions: dict[str, Division] = {}
+    place_names: dict[str, list[Division]] = {}
+    for line in data_lines("divisions.tsv")[1:]:
+        code, name, short, level, parent = (line.split("\t") + [""] * 5)[:5]
+        d = Division(code, name, short, level, parent)
+        divisions[code] = d
+        place_names.setdefault(name, []).append(d)
+        if short != name and (level != "town" or len(short) >= 2):
+            place_names.setdefault(short, []).append(d)
+    upper = [n for n, ds in place_names.items() if any(d.level != "town" for d in ds) and len(n) >= 2]
+    return Lexicon(
+        surnames=surnames,
+        titles=titles,
+        title_re=re.compile(_alternation(titles)),
+        org_suffix=org_suffix,
+        org_suffix_re=re.compile(_alternation(org_suffix)),
+        departments=departments,
+        department_re=re.compile(_alternation(departments)),
+        abbreviations=abbreviations,
+        bodies=bodies,
+        name_cues=tuple(sorted(data_lines("name_cues.txt"), key=len, reverse=True)),
+        not_names=frozenset(data_lines("not_names.txt")),
+        programme_triggers=triggers,
+        programme_trigger_re=re.compile(_alternation(triggers)),
+        event_suffix_re=re.compile(_alternation(data_lines("event_suffixes.txt"))),
+        document_words=tuple(data_lines("document_words.txt")),
+        person_roles_re=re.compile(_alternation(data_lines("person_roles.txt"))),
+        divisions=divisions,
+        place_names={k: tuple(v) for k, v in place_names.items()},
+        place_re=re.compile(_alternation(upper)),
+        stop_words=frozenset(data_lines("stop_words.txt")),
+    )
+
+
+@lru_cache(maxsize=1)
+def word_tags() -> dict[str, str]:
+    """Part-of-speech tags of jieba's dictionary words: a dict lookup, far cheaper than ``jieba.posseg``."""
+    from pathlib import Path
+
+    import jieba
+
+    tags: dict[str, str] = {}
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return tags

@@ -1,0 +1,219 @@
+"""Agencies, enterprises and organisations, by the grammar of Chinese organisation names.
+
+Three rules, most specific first:
+- ``department.v1``: a standard government or Party department, with its place and level
+  (聊城市工业和信息化局, 市工信局, 县委统战部);
+- ``organ.v1``: a Party committee, government, congress or CPPCC named by its level (市委, 临清市政府, 市政协);
+- ``org_suffix.v1``: any name ending in an organisation suffix (…有限公司, …集团, …商会, …海关), its left edge
+  found on jieba's tokens: it stops at punctuation, function words and verbs, or starts at a place name.
+``alias.v1`` reads ``(以下简称X)`` after a name.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..resources import data_lines
+from .base import HAN, Hit, Text, drop_overlaps
+from .lexicon import Lexicon, word_tags
+
+LEVELS = "省市县区镇乡"
+ORGANS = ("人大常委会", "人民政府", "纪委监委", "政府", "政协", "人大", "纪委", "委")
+ORGAN_RE = re.compile(r"(?:人大常委会|人民政府|纪委监委|政府|政协|人大|纪委|委)")
+ALIAS_RE = re.compile(r"^\s*[(（]\s*(?:以下简称|以下称|下称|简称)\s*[“\"']?([^”\"')）]{2,16}?)[”\"']?\s*[)）]")
+SUBUNIT_RE = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:科|处|股|室|中心|大队|中队)")
+ZONE_WORDS = ("高新区", "开发区", "经济开发区", "工业园", "产业园", "园区", "新区")
+SINGLE_SUFFIX_NEEDS_PLACE = 2  # suffixes shorter than this must start at a place or level word
+PREPOSITIONS = "从在由对向把被为与和及到于据经"
+DETERMINERS = ("该", "本", "这", "此", "各", "每", "其", "我")
+
+
+def place_ending_at(text: str, end: int, lex: Lexicon, towns: bool = True) -> int:
+    """Start of the longest place name that ends at ``end`` (0-length: returns ``end``)."""
+    for length in range(min(9, end), 1, -1):
+        cand = text[end - length:end]
+        divs = lex.place_names.get(cand)
+        if divs and (towns or any(d.level != "town" for d in divs)):
+            return end - length
+    return end
+
+
+def _prefix_start(text: str, pos: int, lex: Lexicon) -> int:
+    """Extend an organ or department leftwards over ``[place][level][委|政府]``."""
+    start = pos
+    for organ in ("委", "政府"):
+        if text[start - len(organ):start] == organ and start - len(organ) > 0:
+            before = start - len(organ)
+            p = place_ending_at(text, before, lex, towns=False)
+            if p < before:
+                return p
+            if text[before - 1] in LEVELS:
+                return before - 1
+    p = place_ending_at(text, start, lex, towns=False)
+    if p < start:
+        return p
+    if start > 0 and text[start - 1] in LEVELS:
+        return start - 1
+    return start
+
+
+def find_departments(t: Text, lex: Lexicon) -> list[Hit]:
+    text = t.text
+    hits = []
+    for m in lex.department_re.finditer(text):
+        written = m.group(0)
+        if written.endswith(("部", "局")) and text[m.end():m.end() + 1] == "长":
+            continue  # 统战部长: a title, not the department
+        start = _prefix_start(text, m.start(), lex)
+        if start == m.start() and len(written) < 3:
+            continue
+        if start == m.start() and m.start() > 0 and HAN.match(text[m.start() - 1]) and \
+                text[m.start() - 1] not in "、和与及":
+            # inside a longer word we do not know: 宣传部 in 党委宣传部 is fine (prefix found), 某某局 is not
+            if text[m.start() - 2:m.start()] not in ("党组", "党委"):
+                continue
+        full, typ = lex.departments[written]
+        hits.append(Hit(typ, start, m.end(), text[start:m.end()], "department.v1", (("core", full),)))
+    return hits
+
+
+def find_organs(t: Text, lex: Lexicon) -> list[Hit]:
+    text = t.text
+    hits = []
+    for m in ORGAN_RE.finditer(text):
+        s = m.start()
+        if s == 0:
+            continue
+        organ = m.group(0)
+        start = place_ending_at(text, s, lex, towns=False)
+        if start == s:
+            if text[s - 1] in "省市县区" and not (s >= 2 and HAN.match(text[s - 2]) and text[s - 2] not in "、和与及"
+                                                  and place_ending_at(text, s - 1, lex) == s - 1
+                                                  and text[s - 2] not in "全"):
+                start = s - 1
+            else:
+                m2 = re.search(r"[\u4e00-\u9fff]{1,6}(?:镇|乡|街道)$", text[max(0, s - 8):s])
+                if m2 and organ in ("政府", "人民政府", "党委", "委"):
+                    start = s - len(m2.group(0))
+                else:
+                    continue
+        if organ == "委" and text[m.end():m.end() + 1] in ("员", "托"):
+            continue
+        hits.append(Hit("Agency", start, m.end(), text[start:m.end()], "organ.v1", (("organ", organ),)))
+    return hits
+
+
+STOP_TAGS = ("p", "c", "d", "r", "u", "m", "q", "t", "f", "ad", "y", "e", "o", "uj", "ul", "zg", "mq")
+NOUNISH_TAGS = ("n", "vn", "nz", "ns", "nt", "nr", "nrt", "j", "b", "an", "ng", "nrfg", "a")
+VERB_TAGS = ("v", "vd", "vg", "vi", "vq")
+PROPER_TAGS = ("nr", "ns", "nt", "nz", "j", "nrt", "nrfg", "eng")
+PARENT_SUFFIXES = ("集团", "公司", "大学", "医院", "银行")
+
+
+@lru_cache(maxsize=1)
+def org_verbs() -> frozenset[str]:
+    return frozenset(data_lines("org_verbs.txt"))
+
+
+def _left_edge(t: Text, suffix_start: int, lex: Lexicon) -> int:
+    """Walk jieba tokens leftwards from a suffix to where the name begins.
+
+    A name is made of nouns, names and unknown words; it stops at punctuation, function words, numbers and
+    time words, at a verb unless the verb sits between nouns (警务协助协会, 投资促进局), at a zone word
+    (高新区鲁西集团 -> 鲁西集团) and at the suffix of a parent organisation (鲁西集团|聊城鲁西…有限公司).
+    """
+    text = t.text
+    starts, tokens = t.tokens()
+    i = t.token_index(suffix_start - 1) if suffix_start > 0 else -1
+    edge = suffix_start
+    tags = word_tags()
+    while i >= 0 and suffix_start - starts[i] <= 24:
+        piece = text[starts[i]:edge]
+        if not piece or not all(HAN.match(c) or c.isalnum() or c in "()·" for c in piece):
+            break
+        if piece in lex.stop_words or piece in DETERMINERS or tags.get(piece) in STOP_TAGS:
+            break
+        if len(piece) > 1 and piece[0] in PREPOSITIONS and tags.get(piece) is None:
+            edge = starts[i] + 1  # jieba glued a preposition to an unknown name: 从鲁西|国际陆港海关
+            break
+        if piece.isdigit():
+            break
+        if (tags.get(piece) in VERB_TAGS or tags.get(piece) in ("l", "i")) and piece not in org_verbs():
+            # a verb inside a name sits between nouns (经纬方达|节能|技术, 山东|征信|公司)
+            before = tokens[i - 1] if i > 0 else ""
+            if not (before and all(HAN.match(c) for c in before) and before not in lex.stop_words
+                    and tags.get(before, "n") in NOUNISH_TAGS):
+                break
+        if edge < suffix_start and (piece in ZONE_WORDS or piece.endswith(ZONE_WORDS)):
+            break
+        if edge < suffix_start and piece.endswith(PARENT_SUFFIXES):
+            break
+        if piece.count("(") != piece.count(")") and ")" not in text[edge:suffix_start]:
+            break
+        edge = starts[i]
+        i -= 1
+    while edge < suffix_start and text[edge] in "全该本各":
+        edge += 1
+    return edge
+
+
+def _generic(t: Text, start: int, end: int) -> bool:
+    """A core made only of common words (劳务, 当地, 综合性) names a kind of body, not one body."""
+    starts, tokens = t.tokens()
+    i = t.token_index(start)
+    tags = word_tags()
+    while i < len(tokens) and starts[i] < end:
+        piece = t.text[max(starts[i], start):min(starts[i] + len(tokens[i]), end)]
+        tag = tags.get(piece)
+        if tag is None or tag in PROPER_TAGS or piece != tokens[i]:
+            return False
+        i += 1
+    return True
+
+
+def _ends_on_token(t: Text, start: int, end: int) -> bool:
+    """The suffix ends a jieba word, or begins one (公司|员工 cut as 公司员工): not 工作|协调 (作协)."""
+    starts, tokens = t.tokens()
+    i = t.token_index(end - 1)
+    return starts[i] + len(tokens[i]) == end or starts[i] == start
+
+
+def find_suffixed(t: Text, lex: Lexicon) -> list[Hit]:
+    text = t.text
+    hits = []
+    for m in lex.org_suffix_re.finditer(text):
+        suffix = m.group(0)
+        nxt = text[m.end():m.end() + 1]
+        if len(suffix) == 1 and nxt in "长面势部限内外":
+            continue
+        if suffix in ("公司", "集团", "银行") and nxt == "长":
+            continue
+        if not _ends_on_token(t, m.start(), m.end()):
+            continue
+        start = _left_edge(t, m.start(), lex)
+        core = text[start:m.start()]
+        if len(core) < 2 or not HAN.search(core):
+            continue
+        anchored = place_ending_at(text, start + min(len(core), 9), lex, towns=False) <= start or \
+            core[0] in LEVELS
+        if len(suffix) < SINGLE_SUFFIX_NEEDS_PLACE and not anchored:
+            continue
+        if not anchored and len(core) <= 4 and _generic(t, start, m.start()):
+            continue
+        typ = lex.org_suffix[suffix]
+        hits.append(Hit(typ, start, m.end(), text[start:m.end()], "org_suffix.v1", (("suffix", suffix),)))
+    return hits
+
+
+def find_orgs(t: Text, lex: Lexicon) -> list[Hit]:
+    """All organisation mentions of one article, longest match winning, plus (以下简称X) aliases."""
+    hits = drop_overlaps(find_departments(t, lex) + find_organs(t, lex) + find_suffixed(t, lex))
+    out = []
+    for h in hits:
+        out.append(h)
+        m = ALIAS_RE.match(t.text, h.end)
+        if m:
+            alias = m.group(1).strip()
+            out.append(Hit(h.type, m.start(1), m.start(1) + len(alias), alias, "alias.v1", (("alias_of", h.name),)))
+    return out

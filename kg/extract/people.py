@@ -1,0 +1,256 @@
+"""Officials with their posts, other named people, and journalists.
+
+``title_chain.v1`` reads the grammar of Chinese post titles: a chain of ``[organisation]title`` segments joined
+by 、 right before a name (市委常委、宣传部部长、统战部部长柳庆发; 市工信局党组书记、局长解志超), and lists of names
+after one chain (副市长张旋宇、洪玉振). A segment without its own organisation inherits the one before it, except a
+government head (市长, 县长 …), whose organ is the people's government of that level.
+``role_person.v1`` reads role nouns before a name (办事群众刘迪); ``byline.v1`` credits journalists;
+``name_repeat.v1`` finds later mentions of a name already read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .base import HAN, Fact, Hit, Text
+from .lexicon import Lexicon
+
+NOT_GIVEN = set("的了着过在是和与及等对为将也都就说向到从把被让给所这那其该并或而且之以于")
+GOV_HEAD = re.compile(r"^(常务)?副?(省|市|县|区|镇|乡)长$")
+LIST_FOLLOW = ("", "、", ",", "。", "出", "等", "参", "在", "同", "一", "分", "和", "及")
+OFFICIAL_KINDS = {"party", "gov", "congress", "cppcc", "court", "discipline", "rank"}
+ANONYMOUS = re.compile(r"^(先生|女士|师傅|老人|大爷|大妈|阿姨|某)")
+ZONE_RE = re.compile(r"[\u4e00-\u9fff]{2,10}(?:经济开发区|开发区|高新区|园区|新区)$")
+SUBUNIT_RE = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:科|处|股|室|中队|大队)$")
+
+
+def name_length(text: str, i: int, lex: Lexicon, bounds: set[int] | None = None) -> int:
+    """Length of a person's name starting at ``text[i]`` (surname + one or two characters), or 0.
+
+    With ``bounds`` (jieba's word boundaries) the name must also be a word of its own: used where no title
+    vouches for the name (群众刘迪激动地说 -> 刘迪)."""
+    sl = lex.is_surname_at(text, i)
+    if not sl:
+        return 0
+    best = 0
+    for given in (1, 2):
+        n = sl + given
+        cand = text[i:i + n]
+        if len(cand) < n or not all(HAN.match(c) for c in cand):
+            break
+        if any(c in NOT_GIVEN for c in cand[sl:]):
+            break
+        rest = text[i + n:]
+        if not rest or not HAN.match(rest[0]) or rest.startswith(lex.name_cues):
+            best = n
+            if given == 1 and rest.startswith(lex.name_cues):
+                return n if cand not in lex.not_names else 0
+    if best == 0:
+        cand3 = text[i:i + sl + 2]
+        if len(cand3) == sl + 2 and all(HAN.match(c) for c in cand3) and not any(c in NOT_GIVEN for c in cand3[sl:]):
+            best = sl + 2
+        elif len(cand3) >= sl + 1 and all(HAN.match(c) for c in cand3[:sl + 1]):
+            best = sl + 1
+    if bounds is not None:
+        best = next((n for n in (sl + 2, sl + 1) if i + n in bounds and _plain(text, i, n, lex)), 0)
+    name = text[i:i + best]
+    if best and not _plain(text, i, best, lex) and not text[i + best:].startswith(lex.name_cues):
+        return 0  # a common word (顾问团), not a name
+    if not best or name in lex.not_names or ANONYMOUS.match(text[i + sl:]) or name[:2] in lex.not_names:
+        return 0
+    if lex.title_re.match(text, i + sl) or text[i + best:i + best + 1] in ("局", "委", "部", "办", "厅"):
+        return 0  # 市长李 / 刘局 … are not names
+    return best
+
+
+def _plain(text: str, i: int, n: int, lex: Lexicon) -> bool:
+    from .lexicon import word_tags
+
+    tag = word_tags().get(text[i:i + n])
+    return all(HAN.match(c) for c in text[i:i + n]) and (tag is None or tag.startswith("nr"))
+
+
+def _org_before(hits_by_end: dict[int, Hit], text: str, pos: int, lex: Lexicon) -> tuple[str, str, int]:
+    """(organisation name, type, start) written right before a title at ``pos``; ('', '', pos) if none."""
+    hit = hits_by_end.get(pos)
+    if hit:
+        return hit.name, hit.type, hit.start
+    m = SUBUNIT_RE.search(text[max(0, pos - 12):pos])
+    if m:
+        sub_start = pos - len(m.group(0))
+        for cut in range(sub_start, pos - 1):
+            parent = hits_by_end.get(cut)
+            if parent:
+                return text[parent.start:pos], parent.type, parent.start
+    m = ZONE_RE.search(text[max(0, pos - 14):pos])
+    if m:
+        return m.group(0), "Agency", pos - len(m.group(0))
+    return "", "", pos
+
+
+def find_people(t: Text, lex: Lexicon, orgs: list[Hit]) -> tuple[list[Hit], list[Fact]]:
+    text = t.text
+    hits_by_end = {h.end: h for h in orgs if h.rule != "alias.v1"}
+    for h in orgs:  # 市工信局党组 | 书记: the title 党组书记 starts inside the organisation's name
+        for organ in ("党组", "党委", "党工委"):
+            if h.name.endswith(organ) and len(h.name) > len(organ) + 1:
+                hits_by_end.setdefault(h.end - len(organ), Hit(h.type, h.start, h.end - len(organ),
+                                                                h.name[: -len(organ)], h.rule))
+    bounds = set(t.tokens()[0]) | {len(text)}
+    org_type = {h.name: h.type for h in orgs}
+    titles = list(lex.title_re.finditer(text))
+    title_by_end = {m.end(): m for m in titles}
+    people: list[Hit] = []
+    facts: list[Fact] = []
+    positions: list[Hit] = []
+    for m in titles:
+        n = name_length(text, m.end(), lex)
+        if not n:
+            continue
+        chain = _chain(text, m, title_by_end, hits_by_end, lex)
+        chain = _employer(chain, orgs, t, m.start(), lex)
+        names = [(m.end(), m.end() + n)]
+        # a list of names sharing the chain: 副市长张旋宇、洪玉振
+        pos = m.end() + n
+        while text[pos:pos + 1] == "、":
+            k = name_length(text, pos + 1, lex)
+            after = text[pos + 1 + k:pos + 2 + k]
+            if not k or lex.title_re.match(text, pos + 1 + k) or after not in LIST_FOLLOW:
+                break
+            names.append((pos + 1, pos + 1 + k))
+            pos += 1 + k
+        ev_start = chain[0][3] if chain else m.start()
+        for s, e in names:
+            name = text[s:e]
+            official = any(_is_official(title, org, typ, lex) for title, org, typ, _ in chain)
+            ptype = "Official" if official else "Person"
+            posts = []
+            for title, org, typ, _seg_start in chain:
+                posts.append((title, org))
+                if _is_official(title, org, typ, lex):
+                    facts.append(Fact(name, ptype, "holdsPost", title, "", ev_start, e, "title_chain.v1",
+                                      (("org", org), ("org_type", typ))))
+                elif org:
+                    facts.append(Fact(name, ptype, "worksFor", org, typ, ev_start, e, "title_chain.v1",
+                                      (("role", title),)))
+            people.append(Hit(ptype, s, e, name, "title_chain.v1",
+                              tuple(("post", f"{title}@{org}") for title, org in posts)))
+        positions.extend(_position_spans(text, m, chain, title_by_end))
+        for i in range(1, len(chain)):
+            title, org, typ, _ = chain[i]
+            parent = chain[i - 1][1]
+            if org and parent and org != parent and org_type.get(parent) == "Agency" and parent.endswith("委") \
+                    and not org.startswith(parent):
+                facts.append(Fact(org, typ or "Agency", "partOf", parent, "Agency", ev_start, names[-1][1],
+                                  "title_chain.v1"))
+    people += _role_people(t, lex, {h.start for h in people}, bounds)
+    seen = set()
+    for p in positions:
+        if (p.start, p.end) not in seen:
+            seen.add((p.start, p.end))
+            people.append(p)
+    return people, facts
+
+
+def _position_spans(text: str, m: re.Match, chain, title_by_end) -> list[Hit]:
+    """Each title of a chain as a ``Position`` span (for span-level evaluation)."""
+    out = []
+    cur = m
+    for title, org, _typ, _start in reversed(chain):
+        if cur is None or cur.group(0) != title:
+            break
+        out.append(Hit("Position", cur.start(), cur.end(), title, "title_chain.v1", (("org", org),)))
+        seg = cur.start()
+        hit_start = seg
+        while hit_start > 0 and text[hit_start - 1] not in "、":
+            hit_start -= 1
+            if hit_start in title_by_end or seg - hit_start > 30:
+                break
+        cur = title_by_end.get(hit_start - 1) if text[hit_start - 1:hit_start] == "、" else None
+    return out
+
+
+def _is_official(title: str, org: str, typ: str, lex: Lexicon) -> bool:
+    kind = lex.titles.get(title, ("public", ""))[0]
+    if kind == "enterprise" or typ in ("Enterprise",):
+        return False
+    if kind in OFFICIAL_KINDS:
+        return True
+    return typ == "Agency"
+
+
+def _chain(text: str, m: re.Match, title_by_end, hits_by_end, lex: Lexicon) -> list[tuple[str, str, str, int]]:
+    """Segments (title, organisation, organisation type, start) of the title chain ending with ``m``."""
+    segments: list[tuple[str, str, str, int]] = []
+    cur = m
+    while cur is not None:
+        title = cur.group(0)
+        org, typ, seg_start = _org_before(hits_by_end, text, cur.start(), lex)
+        segments.append((title, org, typ, seg_start))
+        prev = None
+        if text[seg_start - 1:seg_start] == "、":
+            prev = title_by_end.get(seg_start - 1)
+        elif not org and seg_start in title_by_end:
+            prev = title_by_end[seg_start]  # 党组书记 directly before 局长 without 、 is rare but seen
+        cur = prev
+    segments.reverse()
+    out = []
+    inherited, inherited_type, party_root = "", "", ""
+    for title, org, typ, start in segments:
+        gov = GOV_HEAD.match(title)
+        if not org and gov:
+            org, typ = f"{gov.group(2)}政府", "Agency"
+        elif not org:
+            org, typ = inherited, inherited_type
+        elif party_root and lex.departments.get(org, ("", ""))[0].startswith("党委"):
+            org = party_root + org  # 市委常委、宣传部部长、统战部部长 -> 市委宣传部, 市委统战部
+        out.append((title, org, typ, start))
+        if not gov:
+            inherited, inherited_type = org, typ
+        if org.endswith("委") and typ == "Agency":
+            party_root = org
+    return out
+
+
+def _employer(chain, orgs: list[Hit], t: Text, pos: int, lex: Lexicon):
+    """An enterprise role without its organisation (技术副总马德龙) belongs to the enterprise or organisation
+    named last before it in the same sentence."""
+    out = []
+    s_start, _ = t.sentences.around(pos)
+    for title, org, typ, start in chain:
+        kind = lex.titles.get(title, ("public", ""))[0]
+        if not org and kind in ("enterprise", "public"):
+            before = [h for h in orgs if s_start <= h.start and h.end <= pos and h.type != "Agency"]
+            if before:
+                h = max(before, key=lambda h: h.end)
+                org, typ = h.attr("alias_of") or h.name, h.type
+        out.append((title, org, typ, start))
+    return out
+
+
+def _role_people(t: Text, lex: Lexicon, taken: set[int], bounds: set[int]) -> list[Hit]:
+    text = t.text
+    out = []
+    for m in lex.person_roles_re.finditer(text):
+        if m.end() in taken or m.end() not in bounds:
+            continue
+        n = name_length(text, m.end(), lex, bounds)
+        if n:
+            out.append(Hit("Person", m.end(), m.end() + n, text[m.end():m.end() + n], "role_person.v1",
+                           (("role", m.group(0)),)))
+    return out
+
+
+def find_repeats(t: Text, names: dict[str, str], taken: list[tuple[int, int]]) -> list[Hit]:
+    """Later mentions of names already read in this document (刘文强强调 after 常务副市长刘文强)."""
+    text = t.text
+    out = []
+    for name, typ in names.items():
+        for m in re.finditer(re.escape(name), text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            nxt = text[m.end():m.end() + 1]
+            if len(name) == 2 and nxt and HAN.match(nxt) and nxt not in "说表指强介出参主带一等在和与对为向到是":
+                continue
+            out.append(Hit(typ, m.start(), m.end(), name, "name_repeat.v1"))
+    return out

@@ -1,0 +1,220 @@
+"""Graph stage: resolved entities and relations as RDF, following ``ontology/kg.ttl`` (see docs/rdf-layout.md).
+
+Every fact is stated twice: as a plain triple for easy SPARQL (``?o kg:holdsPost ?post``) and as a
+``kg:Assertion`` that carries its evidence (article, sentence, offsets, rule id). IRIs are built from names and
+file paths only, so the same input gives the same IRIs and adding a page renames nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import defaultdict
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
+
+from .model import Article, Document, Entity, Relation, Resolved, source_key
+from .vocab import ID_BASE, KG, ORG, PREDICATE_TERM, PROV, SCHEMA, TYPE_CLASS, bind_prefixes
+
+ZH = "zh"
+SENTENCE_STOP = "。!?;！？；"
+
+
+def iri_segment(text: str) -> str:
+    """A readable IRI path segment: letters and digits of any script kept, everything else percent-encoded."""
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat[0] in "LN" or ch in "-_.~":
+            out.append(ch)
+        else:
+            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8")))
+    return "".join(out) or "_"
+
+
+def iri(*parts: str) -> URIRef:
+    return URIRef(ID_BASE + "/".join(iri_segment(p) for p in parts))
+
+
+def entity_iri(entity_id: str) -> URIRef:
+    slug, name = entity_id.split("/", 1)
+    return iri(slug, name)
+
+
+def article_iri(article_id: str) -> URIRef:
+    return iri("article", *article_id.split("/"))
+
+
+def source_iri(key: str) -> URIRef:
+    return iri("source", *key.split("/"))
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _int(n: int) -> Literal:
+    return Literal(n, datatype=XSD.integer)
+
+
+def _date(value: str) -> Literal:
+    if value.startswith("--"):
+        return Literal(value, datatype=XSD.gMonthDay)
+    return Literal(value, datatype=XSD.date)
+
+
+def evidence_sentence(text: str, start: int, end: int, limit: int = 160) -> str:
+    """The sentence around a span of a page, with the page's line breaks removed."""
+    left = max(text.rfind(c, 0, start) for c in SENTENCE_STOP)
+    para = text.rfind("\n\n", 0, start)
+    left = max(left, para, start - limit) + 1
+    rights = [i for i in (text.find(c, end) for c in SENTENCE_STOP) if i >= 0]
+    para_end = text.find("\n\n", end)
+    right = min([*rights, para_end if para_end >= 0 else len(text), end + limit, len(text) - 1]) + 1
+    sentence = re.sub(r"\s*\n\s*", "", text[left:right]).strip()
+    return re.sub(r"^#+\s*", "", sentence)
+
+
+def build_graph(resolved: Resolved) -> Graph:
+    g = Graph()
+    bind_prefixes(g)
+    texts = {doc.source.path: doc.source.text for doc in resolved.documents}
+    article_source = {}
+    for doc in resolved.documents:
+        _add_source(g, doc)
+        for art in doc.articles:
+            article_source[art.id] = doc.source.path
+            _add_article(g, art)
+    names = {(e.type, e.name): entity_iri(e.id) for e in resolved.entities}
+    by_name = {}
+    for e in resolved.entities:
+        by_name.setdefault(e.name, names[(e.type, e.name)])
+    for e in resolved.entities:
+        _add_entity(g, e, names[(e.type, e.name)], texts, article_source)
+    for r in resolved.relations:
+        _add_relation(g, r, names, by_name)
+    return g
+
+
+def _add_source(g: Graph, doc: Document) -> None:
+    node = source_iri(source_key(doc.source.path))
+    g.add((node, RDF.type, KG.SourceFile))
+    g.add((node, KG.path, Literal(doc.source.path)))
+    g.add((node, KG.encoding, Literal(doc.source.encoding)))
+
+
+def _add_article(g: Graph, art: Article) -> None:
+    node = article_iri(art.id)
+    g.add((node, RDF.type, KG.Article))
+    if art.headline:
+        g.add((node, SCHEMA.headline, Literal(art.headline, lang=ZH)))
+    if art.subheadline:
+        g.add((node, SCHEMA.alternativeHeadline, Literal(art.subheadline, lang=ZH)))
+    if art.date:
+        g.add((node, SCHEMA.datePublished, _date(art.date)))
+    g.add((node, KG.sourceFile, source_iri(art.id.rsplit("/", 1)[0])))
+    g.add((node, KG.startOffset, _int(art.start)))
+    g.add((node, KG.endOffset, _int(art.end)))
+    g.add((node, KG.articleKind, Literal(art.kind)))
+    for prop, names in ((KG.reporter, art.byline.reporters), (KG.correspondent, art.byline.correspondents),
+                        (KG.photographer, art.byline.photographers)):
+        for name in names:
+            person = iri("journalist", name)
+            g.add((node, prop, person))
+            g.add((node, SCHEMA.author, person))
+
+
+def _add_entity(g: Graph, e: Entity, node: URIRef, texts: dict[str, str], article_source: dict[str, str]) -> None:
+    g.add((node, RDF.type, TYPE_CLASS[e.type]))
+    g.add((node, SKOS.prefLabel, Literal(e.name, lang=ZH)))
+    g.add((node, RDFS.label, Literal(e.name, lang=ZH)))
+    for alias in e.aliases:
+        g.add((node, SKOS.altLabel, Literal(alias, lang=ZH)))
+    if e.mentions:
+        g.add((node, KG.mentionCount, _int(len(e.mentions))))
+    per_article = defaultdict(list)
+    for m in e.mentions:
+        per_article[m.article].append(m)
+    for art_id, ms in sorted(per_article.items()):
+        first = min(ms, key=lambda m: (m.start, m.end))
+        mnode = iri("mention", _hash(e.id, art_id))
+        text = texts.get(article_source.get(art_id, ""), "")
+        g.add((mnode, RDF.type, KG.Mention))
+        g.add((mnode, KG.mentionOf, node))
+        g.add((mnode, KG.inArticle, article_iri(art_id)))
+        g.add((mnode, PROV.wasDerivedFrom, article_iri(art_id)))
+        g.add((mnode, KG.surface, Literal(first.text, lang=ZH)))
+        g.add((mnode, KG.startOffset, _int(first.start)))
+        g.add((mnode, KG.endOffset, _int(first.end)))
+        g.add((mnode, KG.evidenceText, Literal(evidence_sentence(text, first.start, first.end), lang=ZH)))
+        g.add((mnode, KG.mentionCount, _int(len(ms))))
+        g.add((mnode, KG.rule, Literal(first.rule)))
+    for post in e.posts:
+        pnode = _post_iri(e.name, post.title, post.org)
+        g.add((node, KG.holdsPost, pnode))
+        g.add((node, ORG.holds, pnode))
+
+
+def _post_iri(person: str, title: str, org: str) -> URIRef:
+    return iri("post", _hash(person, title, org))
+
+
+def _add_post(g: Graph, person: URIRef, person_name: str, title: str, org: str, by_name) -> URIRef:
+    pnode = _post_iri(person_name, title, org)
+    g.add((pnode, RDF.type, KG.Post))
+    g.add((pnode, KG.title, Literal(title, lang=ZH)))
+    g.add((pnode, SKOS.prefLabel, Literal(f"{org} {title}".strip(), lang=ZH)))
+    g.add((pnode, ORG.heldBy, person))
+    org_node = by_name.get(org) if org else None
+    if org_node is not None:
+        g.add((pnode, ORG.postIn, org_node))
+    else:
+        g.add((pnode, KG.orgName, Literal(org or "(unknown)", lang=ZH)))
+    return pnode
+
+
+def _add_relation(g: Graph, r: Relation, names, by_name) -> None:
+    s = names.get((r.s_type, r.s))
+    if s is None:
+        return
+    prop = PREDICATE_TERM[r.p]
+    if r.p == "holdsPost":
+        o = _add_post(g, s, r.s, r.o, r.attr("org"), by_name)
+    elif r.p == "authored":
+        o = article_iri(r.o)
+    elif r.o_type:
+        o = names.get((r.o_type, r.o))
+        if o is None:
+            return
+    else:
+        o = Literal(r.o, lang=ZH)
+    if not isinstance(o, Literal):
+        g.add((s, prop, o))
+    fact = iri("fact", _hash(r.s, r.p, r.o, r.evidence.article, str(r.evidence.start), r.rule,
+                             repr(sorted(r.attrs))))
+    art = article_iri(r.evidence.article)
+    g.add((fact, RDF.type, KG.Assertion))
+    g.add((fact, RDF.subject, s))
+    g.add((fact, RDF.predicate, prop))
+    g.add((fact, RDF.object, o))
+    g.add((fact, KG.inArticle, art))
+    g.add((fact, PROV.wasDerivedFrom, art))
+    g.add((fact, KG.evidenceText, Literal(r.evidence.sentence or r.o, lang=ZH)))
+    g.add((fact, KG.startOffset, _int(r.evidence.start)))
+    g.add((fact, KG.endOffset, _int(max(r.evidence.end, r.evidence.start + 1))))
+    g.add((fact, KG.rule, Literal(r.rule)))
+    if r.attr("date"):
+        g.add((fact, KG.date, _date(r.attr("date"))))
+    for key, term in (("role", KG.role), ("unit", KG.unit)):
+        if r.attr(key):
+            g.add((fact, term, Literal(r.attr(key), lang=ZH)))
+    if r.p == "holdsPost":
+        g.add((fact, KG.title, Literal(r.o, lang=ZH)))
+        if r.attr("org"):
+            g.add((fact, KG.orgName, Literal(r.attr("org"), lang=ZH)))
+    if r.attr("amount"):
+        g.add((fact, KG.amount, Literal(r.attr("amount"), datatype=XSD.decimal)))
+    if r.p == "awarded":
+        g.add((fact, KG.honour, Literal(r.o, lang=ZH)))

@@ -1,0 +1,347 @@
+"""Resolve stage: one entity per real thing, relations over canonical names.
+
+- The paper's city (``--city`` or the prefecture most named on the page) and each article's county give the
+  place of 市/县/区 prefixes: 市工信局 on a 聊城 page is 聊城市工业和信息化局, 县工商联 in a 莘县 story is
+  莘县工商业联合会, 市委 is 中共聊城市委员会.
+- Department short forms expand by the standard table (kg/data/departments.tsv): 工信局 → 工业和信息化局.
+- Places resolve to the division nearest the paper's city (聊城 → 聊城市, code 371500).
+- An enterprise written with and without its place prefix (鲁西聚碳酸酯有限公司 / 聊城鲁西聚碳酸酯有限公司) is one,
+  and so is a name given by 以下简称.
+- People: one node per name (an official stays an official wherever named); journalists are their own type.
+Every surface form other than the canonical name becomes an alias.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .extract.lexicon import Division, Lexicon, lexicon
+from .model import Document, Entity, Evidence, Mention, Post, Relation, Resolved
+
+PERSON_TYPES = ("Official", "Person")
+TYPE_SLUG = {"Official": "person", "Person": "person", "Journalist": "journalist", "Agency": "agency",
+             "Enterprise": "enterprise", "Organization": "organization", "Programme": "programme",
+             "Place": "place", "Project": "project", "Event": "event"}
+TYPE_RANK = {"Official": 0, "Person": 1}
+PARTY_PREFIX = "党委"
+
+
+@dataclass
+class Context:
+    """Where a page was printed: the city, its province, and each article's county."""
+
+    city: Division | None = None
+    province: Division | None = None
+    county: dict[str, Division] = field(default_factory=dict)  # article id -> county
+
+
+def resolve(documents: list[Document], *, city: str | None = None) -> Resolved:
+    lex = lexicon()
+    forced = _division_named(city, lex) if city else None
+    clusters: dict[tuple[str, str], _Cluster] = {}
+    canon_of: dict[tuple[str, str, str], tuple[str, str]] = {}  # (doc path, type, name) -> (type, canonical)
+    for doc in documents:
+        ctx = _context(doc, lex, forced)
+        alias = {m.name: m.alias_target() for m in doc.mentions if m.alias_target()}
+        for m in doc.mentions:
+            if m.type == "Position":
+                continue
+            typ, canon = _canonical(m.type, alias.get(m.name, m.name), m.article, ctx, lex)
+            canon_of[(doc.source.path, m.type, m.name)] = (typ, canon)
+            cluster = clusters.setdefault((_group(typ), canon), _Cluster(typ, canon))
+            cluster.add(m, typ)
+        doc_ctx = ctx
+        for r in doc.relations:
+            for typ, name in ((r.s_type, r.s), (r.o_type, r.o)):
+                if typ in TYPE_SLUG and (doc.source.path, typ, name) not in canon_of:
+                    canon_of[(doc.source.path, typ, name)] = _canonical(typ, alias.get(name, name),
+                                                                        r.evidence.article, doc_ctx, lex)
+        for r in doc.relations:
+            if r.p == "holdsPost" and r.attr("org"):
+                key = (doc.source.path, "Agency", r.attr("org"))
+                canon_of.setdefault(key, _canonical(r.attr("org_type") or "Agency", r.attr("org"),
+                                                    r.evidence.article, doc_ctx, lex))
+    merged = _merge_enterprises(clusters)
+    _merge_people(clusters, merged)
+
+    def final(path: str, typ: str, name: str) -> tuple[str, str]:
+        t, c = canon_of.get((path, typ, name)) or (typ, name)
+        key = merged.get((_group(t), c), (_group(t), c))
+        cl = clusters.get(key)
+        return (cl.type, cl.name) if cl else (t, c)
+
+    relations: list[Relation] = []
+    for doc in documents:
+        path = doc.source.path
+        dates = {a.id: a.date for a in doc.articles}
+        for r in doc.relations:
+            s_type, s = final(path, r.s_type, r.s) if r.s_type in TYPE_SLUG else (r.s_type, r.s)
+            o_type, o = final(path, r.o_type, r.o) if r.o_type in TYPE_SLUG else (r.o_type, r.o)
+            attrs = dict(r.attrs)
+            if r.p == "holdsPost" and attrs.get("org"):
+                _, attrs["org"] = final(path, attrs.get("org_type") or "Agency", attrs["org"])
+            attrs.pop("org_type", None)
+            if dates.get(r.evidence.article):
+                attrs.setdefault("date", dates[r.evidence.article])
+            if s_type in TYPE_SLUG and (_group(s_type), s) not in clusters:
+                clusters[(_group(s_type), s)] = _Cluster(s_type, s)
+            if o_type in TYPE_SLUG and (_group(o_type), o) not in clusters:
+                clusters[(_group(o_type), o)] = _Cluster(o_type, o)
+            relations.append(Relation(s, r.p, o, r.evidence, r.rule, s_type, o_type, tuple(sorted(attrs.items()))))
+        for m in doc.mentions:
+            target = m.alias_target()
+            if m.rule == "alias.v1" and target:
+                t, c = final(path, m.type, m.name)
+                relations.append(Relation(m.name, "aliasOf", c, Evidence(m.article, m.start, m.end, m.text),
+                                          m.rule, "", t))
+    relations += _org_hierarchy(clusters, relations)
+    relations = _dedupe(relations)
+    entities = [cl.entity() for key, cl in sorted(clusters.items()) if key not in merged]
+    by_name = {(e.type, e.name): e for e in entities}
+    for r in sorted(relations, key=lambda r: (r.attr("date") or "9999", r.evidence.article, r.evidence.start)):
+        if r.p == "holdsPost":
+            ent = by_name.get((r.s_type, r.s))
+            if ent is not None and all((p.title, p.org) != (r.o, r.attr("org")) for p in ent.posts):
+                ent.posts.append(Post(r.o, r.attr("org"), r.attr("date") or None, r.evidence.article))
+    for e in entities:
+        e.posts.sort(key=lambda p: (p.date or "", p.title, p.org, p.article))
+    return Resolved(documents, entities, relations)
+
+
+# ---------------------------------------------------------------- clusters
+
+
+class _Cluster:
+    def __init__(self, typ: str, name: str):
+        self.type = typ
+        self.name = name
+        self.mentions: list[Mention] = []
+        self.surfaces: Counter[str] = Counter()
+
+    def add(self, m: Mention, typ: str) -> None:
+        self.mentions.append(m)
+        self.surfaces[m.name] += 1
+        if TYPE_RANK.get(typ, 9) < TYPE_RANK.get(self.type, 9):
+            self.type = typ
+
+    def absorb(self, other: _Cluster) -> None:
+        self.mentions += other.mentions
+        self.surfaces.update(other.surfaces)
+        self.surfaces[other.name] += 0
+        if other.name != self.name:
+            self.surfaces[other.name] += 1
+        if TYPE_RANK.get(other.type, 9) < TYPE_RANK.get(self.type, 9):
+            self.type = other.type
+
+    def entity(self) -> Entity:
+        aliases = sorted(s for s in self.surfaces if s != self.name)
+        mentions = sorted(self.mentions, key=lambda m: (m.source_key(), m.start, m.end))
+        return Entity(f"{TYPE_SLUG[self.type]}/{self.name}", self.type, self.name, aliases, mentions, [])
+
+
+def _group(typ: str) -> str:
+    return TYPE_SLUG.get(typ, typ)
+
+
+def _merge_enterprises(clusters: dict[tuple[str, str], _Cluster]) -> dict[tuple[str, str], tuple[str, str]]:
+    """Merge an enterprise into the one that is the same name with a place before it."""
+    lex = lexicon()
+    merged: dict[tuple[str, str], tuple[str, str]] = {}
+    names = {name for (g, name) in clusters if g == "enterprise"}
+    for name in sorted(names, key=len):
+        for longer in sorted(names, key=lambda n: (-len(n), n)):
+            if longer == name or not longer.endswith(name):
+                continue
+            prefix = longer[: -len(name)]
+            if prefix in lex.place_names:
+                src, dst = ("enterprise", name), ("enterprise", longer)
+                clusters[dst].absorb(clusters[src])
+                merged[src] = dst
+                break
+    return merged
+
+
+def _merge_people(clusters, merged) -> None:
+    """People are keyed by name already (Official and Person share a key); nothing more to do in v1."""
+    return None
+
+
+# ---------------------------------------------------------------- canonical names
+
+
+def _context(doc: Document, lex: Lexicon, forced: Division | None) -> Context:
+    prefectures: Counter[str] = Counter()
+    counties: dict[str, Counter[str]] = {}
+    for m in doc.mentions:
+        codes = m.attr("codes").split(",")[:1] if m.type == "Place" else []
+        if m.type in ("Agency", "Organization", "Enterprise"):
+            codes = _prefix_codes(m.name, lex)
+        for code in codes:
+            d = lex.divisions.get(code)
+            if d is None:
+                continue
+            pref = _ancestor(d, "prefecture", lex)
+            if pref:
+                prefectures[pref.code] += 1
+            if d.level == "county":
+                counties.setdefault(m.article, Counter())[d.code] += 1
+    city = forced
+    if city is None and prefectures:
+        city = lex.divisions[sorted(prefectures.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]]
+    ctx = Context(city=city, province=_ancestor(city, "province", lex) if city else None)
+    for art, counts in counties.items():
+        in_city = [(n, c) for c, n in counts.items() if not city or lex.divisions[c].parent == city.code]
+        if in_city:
+            ctx.county[art] = lex.divisions[sorted(in_city, key=lambda x: (-x[0], x[1]))[0][1]]
+    return ctx
+
+
+def _prefix_codes(name: str, lex: Lexicon) -> list[str]:
+    """Codes of a county-level place that an organisation's name starts with (茌平区纪委监委 -> 茌平区)."""
+    for length in range(min(8, len(name) - 1), 1, -1):
+        divs = lex.place_names.get(name[:length])
+        if divs:
+            return [d.code for d in divs if d.level == "county"][:1]
+    return []
+
+
+def _ancestor(d: Division | None, level: str, lex: Lexicon) -> Division | None:
+    while d is not None and d.level != level:
+        d = lex.divisions.get(d.parent)
+    return d
+
+
+def _division_named(name: str, lex: Lexicon) -> Division | None:
+    divs = lex.place_names.get(name) or lex.place_names.get(name.rstrip("市"))
+    if not divs:
+        raise ValueError(f"unknown city {name!r}: not a division of China")
+    return sorted(divs, key=lambda d: ({"prefecture": 0, "county": 1, "province": 2}.get(d.level, 3), d.code))[0]
+
+
+def _best_division(name: str, ctx: Context, lex: Lexicon) -> Division | None:
+    divs = lex.place_names.get(name)
+    if not divs:
+        return None
+
+    def score(d: Division) -> tuple:
+        near = 0
+        if ctx.city is not None:
+            if d.code[:4] == ctx.city.code[:4]:
+                near = 2
+            elif d.code[:2] == ctx.city.code[:2]:
+                near = 1
+        return (-near, {"province": 0, "prefecture": 1, "county": 2, "town": 3}[d.level], d.code)
+
+    return sorted(divs, key=score)[0]
+
+
+def _canonical(typ: str, name: str, article: str, ctx: Context, lex: Lexicon) -> tuple[str, str]:
+    if typ == "Place":
+        d = _best_division(name, ctx, lex)
+        return typ, d.name if d else name
+    if typ in ("Agency", "Organization"):
+        return typ, _agency_name(name, article, ctx, lex)
+    return typ, name
+
+
+LEVEL_RE = re.compile(r"^(省|市|县|区)")
+
+
+def _place_prefix(name: str, article: str, ctx: Context, lex: Lexicon) -> tuple[str, str]:
+    """(full place name, rest of the name) for the place written at the start of an organisation's name."""
+    for length in range(min(9, len(name) - 1), 1, -1):
+        cand = name[:length]
+        if cand in lex.place_names:
+            d = _best_division(cand, ctx, lex)
+            if d is not None and (d.level != "town" or name[length:].startswith(("政府", "党委", "人民政府"))):
+                return d.name, name[length:]
+    m = LEVEL_RE.match(name)
+    if m:
+        level = m.group(1)
+        if level == "市" and ctx.city is not None:
+            return ctx.city.name, name[1:]
+        if level == "省" and ctx.province is not None:
+            return ctx.province.name, name[1:]
+        county = ctx.county.get(article)
+        if level in "县区" and county is not None and county.name.endswith(level):
+            return county.name, name[1:]
+    return "", name
+
+
+def _agency_name(name: str, article: str, ctx: Context, lex: Lexicon) -> str:
+    """Canonical name of a Party or government body: 市工信局 -> 聊城市工业和信息化局, 县委统战部 ->
+    中共莘县委员会统一战线工作部. Names outside the standard structure are kept as written."""
+    place, rest = _place_prefix(name, article, ctx, lex)
+    party = False
+    if rest.startswith("委") and len(rest) > 1 and not rest.startswith("委员"):
+        party, rest = True, rest[1:]
+    elif rest.startswith("县委") and place.endswith("县"):
+        party, rest = True, rest[2:]  # 莘县县委统战部
+    if place and rest in lex.bodies and rest != "委":
+        return lex.bodies[rest][0].format(place=place)  # 临清市政府, 市政协, 茌平区纪委监委
+    dept = _longest_prefix(rest, lex.departments)
+    if dept:
+        full = lex.departments[dept][0]
+        tail = rest[len(dept):]
+        if full.startswith(PARTY_PREFIX) or party:
+            core = full[len(PARTY_PREFIX):] if full.startswith(PARTY_PREFIX) else full
+            if not place and ctx.city is not None and not dept.startswith(PARTY_PREFIX):
+                place = ctx.city.name  # 宣传部 on a city paper is the city committee's
+            return f"中共{place}委员会{core}{tail}" if place else name
+        if not place and ctx.city is not None and len(dept) >= 3:
+            place = ctx.city.name  # a bare department on a city paper is the city's
+        return f"{place}{full}{tail}" if place else name
+    if party and not rest:
+        return f"中共{place}委员会" if place else name
+    organ = _longest_prefix(rest, lex.bodies)
+    if organ and place and rest == organ:
+        return lex.bodies[organ][0].format(place=place)
+    if party and place:
+        return f"中共{place}委员会{rest}"
+    return name
+
+
+def _longest_prefix(text: str, table) -> str:
+    for length in range(min(len(text), 14), 0, -1):
+        if text[:length] in table:
+            return text[:length]
+    return ""
+
+
+# ---------------------------------------------------------------- relations
+
+
+def _org_hierarchy(clusters, relations: list[Relation]) -> list[Relation]:
+    """partOf from the names themselves: 中共聊城市委员会宣传部 is part of 中共聊城市委员会, and
+    聊城市工业和信息化局绿色发展推进科 of 聊城市工业和信息化局 when both are nodes."""
+    names = {name: cl for (g, name), cl in clusters.items() if g in ("agency", "organization")}
+    out = []
+    for name, cl in sorted(names.items()):
+        for length in range(len(name) - 2, 3, -1):
+            parent = name[:length]
+            if parent in names and parent != name:
+                ev = _first_evidence(cl)
+                if ev is not None:
+                    out.append(Relation(name, "partOf", parent, ev, "name_nesting.v1", cl.type, names[parent].type))
+                break
+    return out
+
+
+def _first_evidence(cl: _Cluster) -> Evidence | None:
+    if not cl.mentions:
+        return None
+    m = min(cl.mentions, key=lambda m: (m.source_key(), m.start))
+    return Evidence(m.article, m.start, m.end, m.text)
+
+
+def _dedupe(relations: list[Relation]) -> list[Relation]:
+    seen = set()
+    out = []
+    for r in sorted(relations, key=lambda r: (r.s, r.p, r.o, r.evidence.article, r.evidence.start, r.rule, r.attrs)):
+        key = (r.s, r.p, r.o, r.evidence.article, r.evidence.start, r.attrs)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
