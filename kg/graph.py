@@ -138,7 +138,7 @@ def _add_entity(g: Graph, e: Entity, node: URIRef, texts: dict[str, str], articl
     for m in e.mentions:
         per_article[m.article].append(m)
     for art_id, ms in sorted(per_article.items()):
-        first = min(ms, key=lambda m: (m.start, m.end))
+        first = min(ms, key=lambda m: (m.rule == "name_repeat.v1", m.start, m.end))  # the reading that named it
         mnode = iri("mention", _hash(e.id, art_id))
         text = texts.get(article_source.get(art_id, ""), "")
         g.add((mnode, RDF.type, KG.Mention))
@@ -184,6 +184,10 @@ def _add_relation(g: Graph, r: Relation, names, by_name) -> None:
         o = _add_post(g, s, r.s, r.o, r.attr("org"), by_name)
     elif r.p == "authored":
         o = article_iri(r.o)
+    elif r.p == "awarded":
+        o = iri("honour", r.o)  # an honour or list is a concept of its own, named as written
+        g.add((o, RDF.type, SKOS.Concept))
+        g.add((o, SKOS.prefLabel, Literal(r.o, lang=ZH)))
     elif r.o_type:
         o = names.get((r.o_type, r.o))
         if o is None:

@@ -1,11 +1,11 @@
 """Resolve stage: one entity per real thing, relations over canonical names.
 
 - The paper's city (``--city`` or the prefecture most named on the page) and each article's county give the
-  place of 市/县/区 prefixes: 市工信局 on a 聊城 page is 聊城市工业和信息化局, 县工商联 in a 莘县 story is
-  莘县工商业联合会, 市委 is 中共聊城市委员会.
+  place of 市/县/区 prefixes: 市工信局 on a 潍坊 page is 潍坊市工业和信息化局, 县工商联 in a 昌乐县 story is
+  昌乐县工商业联合会, 市委 is 中共潍坊市委员会.
 - Department short forms expand by the standard table (kg/data/departments.tsv): 工信局 → 工业和信息化局.
-- Places resolve to the division nearest the paper's city (聊城 → 聊城市, code 371500).
-- An enterprise written with and without its place prefix (鲁西聚碳酸酯有限公司 / 聊城鲁西聚碳酸酯有限公司) is one,
+- Places resolve to the division nearest the paper's city (潍坊 → 潍坊市, code 370700).
+- An enterprise written with and without its place prefix (华丰纺织有限公司 / 潍坊华丰纺织有限公司) is one,
   and so is a name given by 以下简称.
 - People: one node per name (an official stays an official wherever named); journalists are their own type.
 Every surface form other than the canonical name becomes an alias.
@@ -80,8 +80,10 @@ def resolve(documents: list[Document], *, city: str | None = None) -> Resolved:
             s_type, s = final(path, r.s_type, r.s) if r.s_type in TYPE_SLUG else (r.s_type, r.s)
             o_type, o = final(path, r.o_type, r.o) if r.o_type in TYPE_SLUG else (r.o_type, r.o)
             attrs = dict(r.attrs)
-            if r.p == "holdsPost" and attrs.get("org"):
-                _, attrs["org"] = final(path, attrs.get("org_type") or "Agency", attrs["org"])
+            if r.p in ("holdsPost", "worksFor") and attrs.get("org"):
+                org_type, attrs["org"] = final(path, attrs.get("org_type") or "Agency", attrs["org"])
+                org_cluster = clusters.setdefault((_group(org_type), attrs["org"]), _Cluster(org_type, attrs["org"]))
+                org_cluster.evidence = org_cluster.evidence or r.evidence
             attrs.pop("org_type", None)
             if dates.get(r.evidence.article):
                 attrs.setdefault("date", dates[r.evidence.article])
@@ -119,6 +121,7 @@ class _Cluster:
         self.name = name
         self.mentions: list[Mention] = []
         self.surfaces: Counter[str] = Counter()
+        self.evidence: Evidence | None = None  # for a body known only as the organisation of a post
 
     def add(self, m: Mention, typ: str) -> None:
         self.mentions.append(m)
@@ -199,7 +202,7 @@ def _context(doc: Document, lex: Lexicon, forced: Division | None) -> Context:
 
 
 def _prefix_codes(name: str, lex: Lexicon) -> list[str]:
-    """Codes of a county-level place that an organisation's name starts with (茌平区纪委监委 -> 茌平区)."""
+    """Codes of a county-level place that an organisation's name starts with (寿光市纪委监委 -> 寿光市)."""
     for length in range(min(8, len(name) - 1), 1, -1):
         divs = lex.place_names.get(name[:length])
         if divs:
@@ -271,16 +274,16 @@ def _place_prefix(name: str, article: str, ctx: Context, lex: Lexicon) -> tuple[
 
 
 def _agency_name(name: str, article: str, ctx: Context, lex: Lexicon) -> str:
-    """Canonical name of a Party or government body: 市工信局 -> 聊城市工业和信息化局, 县委统战部 ->
-    中共莘县委员会统一战线工作部. Names outside the standard structure are kept as written."""
+    """Canonical name of a Party or government body: 市工信局 -> 潍坊市工业和信息化局, 县委统战部 ->
+    中共昌乐县委员会统一战线工作部. Names outside the standard structure are kept as written."""
     place, rest = _place_prefix(name, article, ctx, lex)
     party = False
     if rest.startswith("委") and len(rest) > 1 and not rest.startswith("委员"):
         party, rest = True, rest[1:]
     elif rest.startswith("县委") and place.endswith("县"):
-        party, rest = True, rest[2:]  # 莘县县委统战部
+        party, rest = True, rest[2:]  # 昌乐县县委统战部
     if place and rest in lex.bodies and rest != "委":
-        return lex.bodies[rest][0].format(place=place)  # 临清市政府, 市政协, 茌平区纪委监委
+        return lex.bodies[rest][0].format(place=place)  # 寿光市政府, 市政协, 寿光市纪委监委
     dept = _longest_prefix(rest, lex.departments)
     if dept:
         full = lex.departments[dept][0]
@@ -314,8 +317,8 @@ def _longest_prefix(text: str, table) -> str:
 
 
 def _org_hierarchy(clusters, relations: list[Relation]) -> list[Relation]:
-    """partOf from the names themselves: 中共聊城市委员会宣传部 is part of 中共聊城市委员会, and
-    聊城市工业和信息化局绿色发展推进科 of 聊城市工业和信息化局 when both are nodes."""
+    """partOf from the names themselves: 中共潍坊市委员会宣传部 is part of 中共潍坊市委员会, and
+    潍坊市商务局外资科 of 潍坊市商务局 when both are nodes."""
     names = {name: cl for (g, name), cl in clusters.items() if g in ("agency", "organization")}
     out = []
     for name, cl in sorted(names.items()):
@@ -331,7 +334,7 @@ def _org_hierarchy(clusters, relations: list[Relation]) -> list[Relation]:
 
 def _first_evidence(cl: _Cluster) -> Evidence | None:
     if not cl.mentions:
-        return None
+        return cl.evidence
     m = min(cl.mentions, key=lambda m: (m.source_key(), m.start))
     return Evidence(m.article, m.start, m.end, m.text)
 

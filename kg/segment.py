@@ -158,7 +158,7 @@ def _block_width(block: list[Line], page_width: float) -> float:
 
 
 def _continues(prev: Line, line: Line, width: float, long_lines: bool) -> bool:
-    if _is_marker_line(line.text) or _terminal(prev.text) or prev.text.endswith("——"):
+    if _is_marker_line(line.text) or _terminal(prev.text) or prev.text.endswith("——") or line.text.startswith("——"):
         return False
     if _is_marker_line(prev.text) and not LEAD_RE.match(prev.text):
         return False
@@ -211,7 +211,7 @@ FILE_DATE_RE = re.compile(r"((?:19|20)\d{2})[-_.]?(\d{2})[-_.]?(\d{2})")
 
 
 def parse_credit(text: str) -> Byline:
-    """Names by role from a byline such as ``记者 吕晓磊 马永伟 通讯员 程源`` or ``□本报记者 胡磊 薛良诚``."""
+    """Names by role from a byline such as ``记者 王明 马永 通讯员 程远`` or ``□本报记者 周平 郑强``."""
     text = MARKER_RE.sub(" ", text)
     text = re.sub(r"报道\s*$", "", text.strip())
     reporters: list[str] = []

@@ -1,13 +1,16 @@
 """Check a graph against the RDF layout (docs/rdf-layout.md) with the SHACL shapes in ``ontology/shapes.ttl``.
 
-``validate(graph)`` returns ``(conforms, problems)``: one readable line per violation, e.g.::
+``validate(graph)`` returns ``(conforms, problems)``: one readable line per violation, the offending node, the
+shape's message saying what is required, and in brackets the property, what exactly failed and the value::
 
-    kgid:post/ab12: Post has no kg:title (kg:title)
+    kgid:post/ab12: Post needs exactly one kg:title, the title as written, … (kg:title: missing)
+    kgid:mention/m1: Mention's kg:startOffset must be smaller than its kg:endOffset, …
+        (kg:startOffset: not less than kg:endOffset, value 43)
 
-The ontology (``ontology/kg.ttl``) is mixed into a copy of the data as pySHACL's ``ont_graph`` so that class
-checks see the class hierarchy (kg:Official is a kg:Person, kg:Agency an org:Organization). No inference is
-run: the shapes name every class they need, the graphs we write are explicit, and RDFS inference over a
-large graph costs more than the whole check.
+The ontology (``ontology/kg.ttl``) is mixed into a copy of the data as pySHACL's ``ont_graph``, so that an
+sh:class check sees the class hierarchy (kg:Official is a kg:Person, kg:Agency an org:Organization) and the
+caller's graph is never touched. No inference is run: the shapes name every class they accept, the graphs we
+write state their types explicitly, and RDFS inference over a large graph costs more than the whole check.
 """
 
 from __future__ import annotations
@@ -58,9 +61,10 @@ def ontology_graph() -> Graph:
 def validate(data: Graph) -> tuple[bool, list[str]]:
     """Validate ``data`` against the layout and return ``(conforms, problems)``.
 
-    ``problems`` is sorted, one line per violation: ``<node>: <what is wrong> (<property>[, value <value>])``,
-    with IRIs compacted by the prefixes bound in ``data`` (and the project's usual prefixes for namespaces it
-    leaves unbound). ``data`` is not changed."""
+    ``problems`` is sorted, one line per violation:
+    ``<node>: <what is required> (<property>: <what failed>, value <value>)``, with IRIs compacted by the
+    prefixes bound in ``data`` (and the project's usual prefixes for namespaces it leaves unbound).
+    ``data`` is not changed."""
     from pyshacl import validate as shacl_validate
 
     shapes, batched = _prepared_shapes()
@@ -75,26 +79,25 @@ def validate(data: Graph) -> tuple[bool, list[str]]:
     prefixes = _prefixes(data)
     # Only the report's own results: results nested as sh:detail (inside sh:node, sh:or) repeat the same
     # problem in pySHACL's words.
-    results = [
-        r for rep in report.subjects(RDF.type, SH.ValidationReport) for r in report.objects(rep, SH.result)
-    ]
-    lines = {
-        _line(
-            prefixes,
-            focus=report.value(r, SH.focusNode),
-            message=_message(report, r),
-            path=_path_text(report, report.value(r, SH.resultPath), prefixes),
-            value=report.value(r, SH.value),
-            severity=report.value(r, SH.resultSeverity),
+    results = [r for rep in report.subjects(RDF.type, SH.ValidationReport) for r in report.objects(rep, SH.result)]
+    lines = set()
+    for r in results:
+        focus, path = report.value(r, SH.focusNode), report.value(r, SH.resultPath)
+        lines.add(
+            _line(
+                prefixes,
+                focus=focus,
+                message=_message(report, r),
+                path=_path_text(report, path, prefixes),
+                failure=_failure(data, shapes, report, r, focus, path, prefixes),
+                value=report.value(r, SH.value),
+                severity=report.value(r, SH.resultSeverity),
+            )
         )
-        for r in results
-    }
     for query in batched:
         for focus, value in query.run(data):
             conforms = False
-            lines.add(
-                _line(prefixes, focus=focus, message=query.message, value=value, severity=query.severity)
-            )
+            lines.add(_line(prefixes, focus=focus, message=query.message, value=value, severity=query.severity))
     return bool(conforms), sorted(lines)
 
 
@@ -250,11 +253,69 @@ def _path_text(g: Graph, path, prefixes: list[tuple[str, str]]) -> str | None:
     return "a property path"
 
 
-def _line(prefixes, *, focus, message: str, path: str | None = None, value=None, severity=None) -> str:
+def _failure(data: Graph, shapes: Graph, report: Graph, result, focus, path, prefixes) -> str | None:
+    """What exactly failed, in a few words, when a shape's message states several requirements at once."""
+    component = report.value(result, SH.sourceConstraintComponent)
+    shape = report.value(result, SH.sourceShape)
+
+    def param(name: str):
+        value = shapes.value(shape, SH[name]) if shape is not None else None
+        return format_term(value, prefixes) if value is not None else "?"
+
+    def count() -> int | None:
+        return len(set(data.objects(focus, path))) if isinstance(path, URIRef) else None
+
+    def bound(name: str, relation: str) -> str:
+        # pySHACL also reports a value that cannot be compared with the bound at all (a string against 1)
+        value, limit = report.value(result, SH.value), shapes.value(shape, SH[name]) if shape is not None else None
+        if isinstance(value, Literal) and isinstance(limit, Literal):
+            try:
+                value.toPython() < limit.toPython()  # noqa: B015 - only whether it can be compared
+            except TypeError:
+                return f"cannot be compared with {param(name)}"
+        return f"{relation} {param(name)}"
+
+    if component == SH.MinCountConstraintComponent:
+        n = count()
+        if n is None:  # a longer path: pySHACL counted it, we only know it fell short
+            return "missing" if param("minCount") == "1" else "too few values"
+        return "missing" if n == 0 else f"only {n}"
+    if component == SH.MaxCountConstraintComponent:
+        n = count()
+        return f"{n} values" if n is not None else "too many values"
+    simple = {
+        SH.DatatypeConstraintComponent: lambda: "wrong datatype",
+        SH.ClassConstraintComponent: lambda: f"not a {param('class')}",
+        SH.InConstraintComponent: lambda: "not an allowed value",
+        SH.PatternConstraintComponent: lambda: "not an allowed value",
+        SH.NodeKindConstraintComponent: lambda: "wrong kind of node",
+        SH.MinInclusiveConstraintComponent: lambda: bound("minInclusive", "less than"),
+        SH.MaxInclusiveConstraintComponent: lambda: bound("maxInclusive", "more than"),
+        SH.MinExclusiveConstraintComponent: lambda: bound("minExclusive", "not more than"),
+        SH.MaxExclusiveConstraintComponent: lambda: bound("maxExclusive", "not less than"),
+        SH.LessThanConstraintComponent: lambda: f"not less than {param('lessThan')}",
+        SH.LessThanOrEqualsConstraintComponent: lambda: f"more than {param('lessThanOrEquals')}",
+        SH.EqualsConstraintComponent: lambda: f"differs from {param('equals')}",
+        SH.OrConstraintComponent: lambda: "none of the allowed forms",
+        SH.NodeConstraintComponent: lambda: "does not match the expected shape",
+    }
+    return simple[component]() if component in simple and path is not None else None
+
+
+def _line(
+    prefixes,
+    *,
+    focus,
+    message: str,
+    path: str | None = None,
+    failure: str | None = None,
+    value=None,
+    severity=None,
+) -> str:
     line = f"{format_term(focus, prefixes)}: {message}"
     details = []
     if path is not None:
-        details.append(path)
+        details.append(f"{path}: {failure}" if failure else path)
     if value is not None and value != focus:
         details.append(f"value {format_term(value, prefixes)}")
     if severity is not None and severity != SH.Violation:

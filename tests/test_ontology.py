@@ -49,9 +49,7 @@ def test_ontology_header(onto: Graph):
 @pytest.mark.parametrize("term", TERMS, ids=lambda t: t[len(KG_NS) :])
 def test_every_term_is_declared_and_labelled(onto: Graph, term: URIRef):
     types = set(onto.objects(term, RDF.type))
-    assert types & DECLARATION_TYPES, (
-        f"{term} has no owl:Class / owl:ObjectProperty / owl:DatatypeProperty type"
-    )
+    assert types & DECLARATION_TYPES, f"{term} has no owl:Class / owl:ObjectProperty / owl:DatatypeProperty type"
     if term in CLASSES:
         assert OWL.Class in types
     else:

@@ -51,7 +51,9 @@ def extract_document(source: Source, paras: list[Para], articles: list[Article])
 
 
 def extract_text(t: Text, lex: Lexicon | None = None, article: Article | None = None) -> tuple[list[Hit], list[Fact]]:
-    """All hits and facts of one flat text (an article, or a line of ``kg extract --from-jsonl``)."""
+    """All hits and facts of one flat text (an article, or a line of ``kg extract --from-jsonl``).
+
+    The text must be normalised (``kg.read.normalise``): the rules match ASCII punctuation."""
     lex = lex or lexicon()
     orgs = find_orgs(t, lex)
     progs = find_programmes(t, lex)

@@ -42,6 +42,12 @@ class Fact:
     rule: str
     attrs: tuple[tuple[str, str], ...] = ()
 
+    def attr(self, key: str, default: str = "") -> str:
+        for k, v in self.attrs:
+            if k == key:
+                return v
+        return default
+
 
 @dataclass(slots=True)
 class Text:

@@ -2,7 +2,7 @@
 
 - ``event_suffix.v1``: a clause ending in an event word (…会议, …研讨会, …签约仪式, …演练); the name starts after the
   last launching verb or date of the clause (在…召开了 / 6月24日,).
-- ``project.v1``: a clause ending in 项目 whose core is specific (年产120万吨双酚A项目, not 重点项目), with the
+- ``project.v1``: a clause ending in 项目 whose core is specific (年产5万吨锂电材料项目, not 重点项目), with the
   amount of an investment stated next to it (总投资28.5亿元).
 """
 
@@ -14,6 +14,9 @@ from .base import Hit, Text, clean_name
 from .lexicon import Lexicon
 
 CLAUSE_STOP = re.compile(r"[,。;:!?、\n()]|——")
+EVENT_LEAD = re.compile(
+    r"^.*(?:召开了?|举行了?|举办了?|开展了?|组织开展了?|出席|参加了?|主持|传达了?|在|于|的|是|了|由|将|和|与|从|通过|"
+    r"图为|\d+月\d+日(?:上午|下午)?)")
 LEAD_VERBS = re.compile(
     r"^.*(?:召开了?|举行了?|举办了?|开展了?|组织开展了?|出席|参加了?|主持|传达了?|在|于|的|是|了|由|将|和|与|从|通过|"
     r"图为|启动实施|启动|实施|建设|推进|推动|助推|坚持|树立|查处|破解|强化|实行|促成|列入|为|等|个|类|签约|落地|投产|"
@@ -24,7 +27,7 @@ GENERIC_PROJECT = ("重点", "重大", "民生", "招商", "技改", "产业", "
                    "该", "此", "这个", "一批", "合作", "好", "大")
 
 
-def _clause_name(text: str, end: int, max_len: int = 40) -> int:
+def _clause_name(text: str, end: int, max_len: int = 40, lead: re.Pattern | None = None) -> int:
     """Start of the name that ends at ``end``: after the last clause break and launching verb before it."""
     start = max(0, end - max_len)
     window = text[start:end]
@@ -32,10 +35,10 @@ def _clause_name(text: str, end: int, max_len: int = 40) -> int:
     if cuts:
         start += cuts[-1]
         window = text[start:end]
-    lm = LEAD_VERBS.match(window)
+    lm = (lead or LEAD_VERBS).match(window)
     if lm and lm.end() < len(window):
         cut = lm.end()
-        # never cut inside quotes: “学习宣传贯彻党的二十大精神”系列主题新闻发布会
+        # never cut inside quotes: “学习贯彻党的精神”系列新闻发布会
         opened = window.rfind("“", 0, cut)
         if opened > window.rfind("”", 0, cut):
             cut = opened
@@ -52,7 +55,7 @@ def find_events(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
     for m in lex.event_suffix_re.finditer(text):
         if m.end() < len(text) and m.end() not in set(t.tokens()[0]):
             continue  # 会议|室
-        start = _clause_name(text, m.end())
+        start = _clause_name(text, m.end(), lead=EVENT_LEAD)
         if text[start:m.end()].count("“") > text[start:m.end()].count("”"):
             start = text.rindex("“", start, m.end()) + 1  # 新一期“局长大讲堂”: the name is inside the quotes
         name = clean_name(text[start:m.end()]).strip(" “”\"")
@@ -71,7 +74,7 @@ def find_projects(t: Text, lex: Lexicon, orgs: list[Hit]) -> list[Hit]:
     hits = []
     for m in re.finditer("项目", text):
         start = _clause_name(text, m.end(), 36)
-        for o in orgs:  # 传展智能科技有限公司气动产业园项目: the owner is not part of the project's name
+        for o in orgs:  # 华新科技有限公司智能装备产业园项目: the owner is not part of the project's name
             if o.start <= start < o.end or (start <= o.start and o.end <= m.start()):
                 start = max(start, o.end)
         start = _trim_lead(t, start, m.start())
@@ -97,7 +100,7 @@ GENERIC_PROJECT_END = ("重点", "重大", "民生", "市级", "省级", "专项
 
 
 def _trim_lead(t: Text, start: int, end: int) -> int:
-    """Drop leading verbs, adverbs and years (建|光伏发电项目, 2023年|重大民生项目)."""
+    """Drop leading verbs, adverbs and years (新建|储能电站项目, 2024年|重大民生项目)."""
     from .lexicon import word_tags
 
     tags = word_tags()

@@ -2,8 +2,8 @@
 
 Three rules, most specific first:
 - ``department.v1``: a standard government or Party department, with its place and level
-  (聊城市工业和信息化局, 市工信局, 县委统战部);
-- ``organ.v1``: a Party committee, government, congress or CPPCC named by its level (市委, 临清市政府, 市政协);
+  (潍坊市工业和信息化局, 市工信局, 县委统战部);
+- ``organ.v1``: a Party committee, government, congress or CPPCC named by its level (市委, 寿光市政府, 市政协);
 - ``org_suffix.v1``: any name ending in an organisation suffix (…有限公司, …集团, …商会, …海关), its left edge
   found on jieba's tokens: it stops at punctuation, function words and verbs, or starts at a place name.
 ``alias.v1`` reads ``(以下简称X)`` after a name.
@@ -21,7 +21,7 @@ from .lexicon import Lexicon, word_tags
 LEVELS = "省市县区镇乡"
 ORGANS = ("人大常委会", "人民政府", "纪委监委", "政府", "政协", "人大", "纪委", "委")
 ORGAN_RE = re.compile(r"(?:人大常委会|人民政府|纪委监委|政府|政协|人大|纪委|委)")
-ALIAS_RE = re.compile(r"^\s*[(（]\s*(?:以下简称|以下称|下称|简称)\s*[“\"']?([^”\"')）]{2,16}?)[”\"']?\s*[)）]")
+ALIAS_RE = re.compile(r"\s*[(（]\s*(?:以下简称|以下称|下称|简称)\s*[“\"']?([^”\"')）]{2,16}?)[”\"']?\s*[)）]")
 SUBUNIT_RE = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:科|处|股|室|中心|大队|中队)")
 ZONE_WORDS = ("高新区", "开发区", "经济开发区", "工业园", "产业园", "园区", "新区")
 SINGLE_SUFFIX_NEEDS_PLACE = 2  # suffixes shorter than this must start at a place or level word
@@ -35,6 +35,8 @@ def place_ending_at(text: str, end: int, lex: Lexicon, towns: bool = True) -> in
         cand = text[end - length:end]
         divs = lex.place_names.get(cand)
         if divs and (towns or any(d.level != "town" for d in divs)):
+            if length == 2 and cand[0] in PREPOSITIONS and end > 2 and HAN.match(text[end - 3]):
+                continue  # 保障局和|县市场监管局: 和 joins two names here, it is not 和县
             return end - length
     return end
 
@@ -80,6 +82,7 @@ def find_departments(t: Text, lex: Lexicon) -> list[Hit]:
 
 def find_organs(t: Text, lex: Lexicon) -> list[Hit]:
     text = t.text
+    bounds = set(t.tokens()[0])
     hits = []
     for m in ORGAN_RE.finditer(text):
         s = m.start()
@@ -88,9 +91,7 @@ def find_organs(t: Text, lex: Lexicon) -> list[Hit]:
         organ = m.group(0)
         start = place_ending_at(text, s, lex, towns=False)
         if start == s:
-            if text[s - 1] in "省市县区" and not (s >= 2 and HAN.match(text[s - 2]) and text[s - 2] not in "、和与及"
-                                                  and place_ending_at(text, s - 1, lex) == s - 1
-                                                  and text[s - 2] not in "全"):
+            if text[s - 1] in "省市县区" and (s - 1 in bounds or text[s - 2:s - 1] in ("全", "")):
                 start = s - 1
             else:
                 m2 = re.search(r"[\u4e00-\u9fff]{1,6}(?:镇|乡|街道)$", text[max(0, s - 8):s])
@@ -121,12 +122,13 @@ def _left_edge(t: Text, suffix_start: int, lex: Lexicon) -> int:
 
     A name is made of nouns, names and unknown words; it stops at punctuation, function words, numbers and
     time words, at a verb unless the verb sits between nouns (警务协助协会, 投资促进局), at a zone word
-    (高新区鲁西集团 -> 鲁西集团) and at the suffix of a parent organisation (鲁西集团|聊城鲁西…有限公司).
+    (高新区华新集团 -> 华新集团) and at the suffix of a parent organisation (华新集团|潍坊华新…有限公司).
     """
     text = t.text
     starts, tokens = t.tokens()
     i = t.token_index(suffix_start - 1) if suffix_start > 0 else -1
     edge = suffix_start
+    depth = 0
     tags = word_tags()
     while i >= 0 and suffix_start - starts[i] <= 24:
         piece = text[starts[i]:edge]
@@ -135,7 +137,7 @@ def _left_edge(t: Text, suffix_start: int, lex: Lexicon) -> int:
         if piece in lex.stop_words or piece in DETERMINERS or tags.get(piece) in STOP_TAGS:
             break
         if len(piece) > 1 and piece[0] in PREPOSITIONS and tags.get(piece) is None:
-            edge = starts[i] + 1  # jieba glued a preposition to an unknown name: 从鲁西|国际陆港海关
+            edge = starts[i] + 1  # jieba glued a preposition to an unknown name: 从华北|国际陆港海关
             break
         if piece.isdigit():
             break
@@ -149,8 +151,9 @@ def _left_edge(t: Text, suffix_start: int, lex: Lexicon) -> int:
             break
         if edge < suffix_start and piece.endswith(PARENT_SUFFIXES):
             break
-        if piece.count("(") != piece.count(")") and ")" not in text[edge:suffix_start]:
-            break
+        depth += piece.count(")") - piece.count("(")
+        if depth < 0:
+            break  # an opening bracket with no closing one after it: 森盛(山东)食品 is fine, (以下 is not
         edge = starts[i]
         i -= 1
     while edge < suffix_start and text[edge] in "全该本各":

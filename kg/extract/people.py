@@ -1,7 +1,7 @@
 """Officials with their posts, other named people, and journalists.
 
 ``title_chain.v1`` reads the grammar of Chinese post titles: a chain of ``[organisation]title`` segments joined
-by 、 right before a name (市委常委、宣传部部长、统战部部长柳庆发; 市工信局党组书记、局长解志超), and lists of names
+by 、 right before a name (市委常委、宣传部部长、统战部部长郑海波; 市商务局党组书记、局长冯晓东), and lists of names
 after one chain (副市长张旋宇、洪玉振). A segment without its own organisation inherits the one before it, except a
 government head (市长, 县长 …), whose organ is the people's government of that level.
 ``role_person.v1`` reads role nouns before a name (办事群众刘迪); ``byline.v1`` credits journalists;
@@ -55,7 +55,7 @@ def name_length(text: str, i: int, lex: Lexicon, bounds: set[int] | None = None)
         best = next((n for n in (sl + 2, sl + 1) if i + n in bounds and _plain(text, i, n, lex)), 0)
     name = text[i:i + best]
     if best and not _plain(text, i, best, lex) and not text[i + best:].startswith(lex.name_cues):
-        return 0  # a common word (顾问团), not a name
+        return 0  # a common word (顾问组), not a name
     if not best or name in lex.not_names or ANONYMOUS.match(text[i + sl:]) or name[:2] in lex.not_names:
         return 0
     if lex.title_re.match(text, i + sl) or text[i + best:i + best + 1] in ("局", "委", "部", "办", "厅"):
@@ -97,7 +97,6 @@ def find_people(t: Text, lex: Lexicon, orgs: list[Hit]) -> tuple[list[Hit], list
                 hits_by_end.setdefault(h.end - len(organ), Hit(h.type, h.start, h.end - len(organ),
                                                                 h.name[: -len(organ)], h.rule))
     bounds = set(t.tokens()[0]) | {len(text)}
-    org_type = {h.name: h.type for h in orgs}
     titles = list(lex.title_re.finditer(text))
     title_by_end = {m.end(): m for m in titles}
     people: list[Hit] = []
@@ -136,13 +135,6 @@ def find_people(t: Text, lex: Lexicon, orgs: list[Hit]) -> tuple[list[Hit], list
             people.append(Hit(ptype, s, e, name, "title_chain.v1",
                               tuple(("post", f"{title}@{org}") for title, org in posts)))
         positions.extend(_position_spans(text, m, chain, title_by_end))
-        for i in range(1, len(chain)):
-            title, org, typ, _ = chain[i]
-            parent = chain[i - 1][1]
-            if org and parent and org != parent and org_type.get(parent) == "Agency" and parent.endswith("委") \
-                    and not org.startswith(parent):
-                facts.append(Fact(org, typ or "Agency", "partOf", parent, "Agency", ev_start, names[-1][1],
-                                  "title_chain.v1"))
     people += _role_people(t, lex, {h.start for h in people}, bounds)
     seen = set()
     for p in positions:
@@ -213,7 +205,7 @@ def _chain(text: str, m: re.Match, title_by_end, hits_by_end, lex: Lexicon) -> l
 
 
 def _employer(chain, orgs: list[Hit], t: Text, pos: int, lex: Lexicon):
-    """An enterprise role without its organisation (技术副总马德龙) belongs to the enterprise or organisation
+    """An enterprise role without its organisation (技术副总周立新) belongs to the enterprise or organisation
     named last before it in the same sentence."""
     out = []
     s_start, _ = t.sentences.around(pos)
@@ -242,7 +234,7 @@ def _role_people(t: Text, lex: Lexicon, taken: set[int], bounds: set[int]) -> li
 
 
 def find_repeats(t: Text, names: dict[str, str], taken: list[tuple[int, int]]) -> list[Hit]:
-    """Later mentions of names already read in this document (刘文强强调 after 常务副市长刘文强)."""
+    """Later mentions of names already read in this document (韩立新强调 after 常务副市长韩立新)."""
     text = t.text
     out = []
     for name, typ in names.items():

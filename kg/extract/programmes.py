@@ -1,11 +1,11 @@
 """Programmes, campaigns, platforms, brands, mechanisms and policy documents.
 
-- ``quoted_trigger.v1``: a quoted name followed (within a few characters) by a trigger word: “三提三敢”工作要求,
-  “亲清”品牌, “春雨润苗”行动; a quoted name that itself ends in a trigger (“链长制”, “十二大攻坚行动”).
+- ``quoted_trigger.v1``: a quoted name followed (within a few characters) by a trigger word: “双招双引”工作要求,
+  “惠企”品牌, “春风助企”行动; a quoted name that itself ends in a trigger (“河长制”, “六大攻坚行动”).
   A quoted phrase with no trigger (“金融血液”) is a figure of speech, not a programme.
-- ``named_initiative.v1``: an unquoted initiative after a launching verb: 开展工业绿色诊断行动, 实施金融助企工程.
+- ``named_initiative.v1``: an unquoted initiative after a launching verb: 开展企业能效诊断行动, 实施人才强企工程.
 - ``document.v1``: a 《》 title ending in a document word (方案, 细则, 意见 …).
-- ``slogan.v1``: a numbered slogan spelled out on the page (“三提三敢” ↔ 提标提速提能力、敢闯敢干敢争先).
+- ``slogan.v1``: a numbered slogan spelled out on the page (“两创一强” ↔ 创新创业、强基础).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def find_programmes(t: Text, lex: Lexicon) -> list[Hit]:
             continue
         name = inner
         if PUNCT_ONLY.match(inner) or len(inner) < 2:
-            name = inner + (trig or "")  # “123”工作法 -> 123工作法
+            name = inner + (trig or "")  # “456”工作法 -> 456工作法
         hits.append(Hit("Programme", m.start(1), m.end(1), name, "quoted_trigger.v1", (("trigger", trig or ""),)))
     for m in TITLE_RE.finditer(text):
         inner = m.group(1)
@@ -92,7 +92,7 @@ def _named_initiatives(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
 
 
 def _slogans(t: Text, lex: Lexicon, programmes: list[Hit]) -> list[Hit]:
-    """A numbered slogan (三提三敢: 3×提, 3×敢) whose spelled-out form stands on the same page."""
+    """A numbered slogan (两创一强: 2×创, 1×强) whose spelled-out form stands on the same page."""
     text = t.text
     out = []
     seen = set()

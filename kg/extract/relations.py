@@ -6,7 +6,7 @@
   article's first event;
 - ``invests.v1``: the enterprise named before a project in its sentence, with the amount;
 - ``awarded.v1``: enterprises, organisations or people that 上榜/入选/获评/荣获 a quoted honour;
-- ``part_of.v1``: 甲所属乙, and a company named right after its group (鲁西集团聊城鲁西…有限公司);
+- ``part_of.v1``: 甲所属乙, and a company named right after its group (华新集团潍坊华新…有限公司);
 - ``place_prefix.v1``: an organisation or project whose name starts with a place is located in it.
 """
 

@@ -1,0 +1,110 @@
+"""Extractors on small texts written for the tests (not seed sentences): each rule does its job."""
+
+import pytest
+
+from kg.extract import extract_text
+from kg.extract.base import Text
+from kg.extract.lexicon import lexicon
+from kg.read import normalise
+
+
+def hits(text: str):
+    found, facts = extract_text(Text(normalise(text)), lexicon())
+    return found, facts
+
+
+def names(text: str, typ: str) -> list[str]:
+    return [h.name for h in hits(text)[0] if h.type == typ]
+
+
+def test_title_chain_gives_each_post_its_organisation():
+    found, facts = hits("会上，市委常委、组织部部长、统战部部长郑海波出席并讲话。")
+    assert [h.name for h in found if h.type == "Official"] == ["郑海波"]
+    posts = {(f.o, f.attr("org")) for f in facts if f.p == "holdsPost"}
+    assert posts == {("常委", "市委"), ("部长", "市委组织部"), ("部长", "市委统战部")}
+
+
+def test_title_chain_inherits_the_body_and_government_heads_get_the_government():
+    _, facts = hits("市商务局党组书记、局长冯晓东介绍，市委常委、常务副市长韩立新带队调研。")
+    posts = {(f.s, f.o, f.attr("org")) for f in facts if f.p == "holdsPost"}
+    assert ("冯晓东", "党组书记", "市商务局") in posts and ("冯晓东", "局长", "市商务局") in posts
+    assert ("韩立新", "常务副市长", "市政府") in posts
+
+
+def test_list_of_officials_after_one_title():
+    assert names("副市长马兰、陈建国出席活动。", "Official") == ["马兰", "陈建国"]
+
+
+def test_enterprise_roles_are_people_who_work_for_the_enterprise():
+    found, facts = hits("宏达精密机械有限公司总经理孟凡强说，订单已排到年底。")
+    assert names("宏达精密机械有限公司总经理孟凡强说，订单已排到年底。", "Person") == ["孟凡强"]
+    assert [(f.s, f.p, f.o, f.attr("role")) for f in facts if f.p == "worksFor"] == [
+        ("孟凡强", "worksFor", "宏达精密机械有限公司", "总经理")]
+
+
+def test_anonymised_people_are_not_named():
+    assert names("村民王先生说，今年收成好。", "Person") == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("在临沂远航电子科技有限公司车间里，工人正忙。", ["临沂远航电子科技有限公司"]),
+    ("记者走访了金禾农业专业合作社。", ["金禾农业专业合作社"]),
+    ("华宇控股集团与当地签约。", ["华宇控股集团"]),
+])
+def test_enterprise_boundaries(text, expected):
+    assert names(text, "Enterprise") == expected
+
+
+def test_agency_grammar_and_its_abbreviations():
+    found = names("市发改委、潍坊市人力资源和社会保障局和县市场监管局联合发文。", "Agency")
+    assert found == ["市发改委", "潍坊市人力资源和社会保障局", "县市场监管局"]
+
+
+def test_organ_by_level_and_not_a_title():
+    found = names("落实市委部署，市政协副主席到会。全市统战部长会议召开。", "Agency")
+    assert found == ["市委", "市政协"]
+
+
+def test_alias_statement():
+    found, _ = hits("山东宏图新材料股份有限公司(以下简称“宏图新材”)今年扩产。宏图新材负责人说。")
+    alias = [h for h in found if h.rule == "alias.v1"]
+    assert [(h.name, h.attr("alias_of")) for h in alias] == [("宏图新材", "山东宏图新材料股份有限公司")]
+
+
+def test_programmes_need_a_trigger_not_just_quotes():
+    text = "全面落实“双招双引”工作要求，启动“春风助企”行动，为企业注入“金融活水”。"
+    assert names(text, "Programme") == ["双招双引", "春风助企"]
+
+
+def test_policy_documents_and_named_initiatives():
+    text = "市里出台了《关于支持民营经济发展的若干措施》，并在全省率先开展企业能效诊断行动。"
+    assert names(text, "Programme") == ["关于支持民营经济发展的若干措施", "企业能效诊断"]
+
+
+def test_slogan_spelled_out_is_tied_to_its_number_form():
+    text = "贯彻“两创一强”工作要求，做到“创新创业、强基础”。"
+    found, _ = hits(text)
+    spelled = [h for h in found if h.rule == "slogan.v1"]
+    assert spelled and spelled[0].attr("alias_of") == "两创一强"
+
+
+def test_places_from_the_divisions_file():
+    assert names("在济宁市任城区和曲阜，以及兖州区。", "Place") == ["济宁市", "任城区", "曲阜", "兖州区"]
+
+
+def test_common_words_that_are_also_county_names_are_not_places():
+    assert names("推动乡村振兴，加强合作，节约资源。", "Place") == []
+
+
+def test_events_and_projects():
+    text = "3月2日，全市重点项目建设推进会召开。华新集团投资12亿元的年产5万吨锂电材料项目开工。"
+    found, _ = hits(text)
+    assert [h.name for h in found if h.type == "Event"] == ["全市重点项目建设推进会"]
+    project = [h for h in found if h.type == "Project"]
+    assert [(h.name, h.attr("amount"), h.attr("unit")) for h in project] == [("年产5万吨锂电材料项目", "12", "亿元")]
+
+
+def test_every_hit_carries_a_rule_id():
+    found, facts = hits("市委常委、副市长李明出席全市工作会议。")
+    assert found and all(h.rule.endswith(".v1") for h in found)
+    assert facts and all(f.rule.endswith(".v1") for f in facts)

@@ -1,0 +1,51 @@
+"""Resolution on the seed pages and on small made-up pages."""
+
+from kg.extract import extract_page
+from kg.model import Source
+from kg.resolve import resolve
+
+
+def entity(resolved, name):
+    found = [e for e in resolved.entities if e.name == name or name in e.aliases]
+    assert len(found) == 1, (name, [e.name for e in found])
+    return found[0]
+
+
+def test_agency_abbreviations_resolve_to_one_full_name(seed_resolved):
+    e = entity(seed_resolved, "市工信局")
+    assert e.name == "聊城市工业和信息化局" and e.type == "Agency"
+    assert {"市工信局", "聊城市工信局"} <= set(e.aliases)
+
+
+def test_party_and_government_organs_of_the_papers_city(seed_resolved):
+    assert entity(seed_resolved, "市委").name == "中共聊城市委员会"
+    assert entity(seed_resolved, "市政府").name == "聊城市人民政府"
+    assert entity(seed_resolved, "市政协").name == "政协聊城市委员会"
+
+
+def test_county_context_of_an_article(seed_resolved):
+    assert entity(seed_resolved, "县工信局").name == "莘县工业和信息化局"
+    assert entity(seed_resolved, "县工商联").name == "莘县工商业联合会"
+
+
+def test_enterprise_short_names_declared_on_the_page(seed_resolved):
+    assert entity(seed_resolved, "山东骏程").name == "山东骏程金属科技有限公司"
+    assert entity(seed_resolved, "华泰化工").name == "山东阳谷华泰化工股份有限公司"
+    assert entity(seed_resolved, "鲁西聚碳酸酯有限公司").name == "聊城鲁西聚碳酸酯有限公司"
+
+
+def test_one_official_across_pages_with_all_posts(seed_resolved):
+    e = entity(seed_resolved, "刘文强")
+    assert e.type == "Official"
+    assert {(p.title, p.org) for p in e.posts} == {("常务副市长", "聊城市人民政府"), ("常委", "中共聊城市委员会")}
+    assert len({m.source_key() for m in e.mentions}) == 2
+
+
+def test_city_override_and_unknown_city():
+    import pytest
+
+    page = Source("p.txt", "本报讯（记者 王明）3月5日，市工信局召开会议。", "utf-8")
+    doc = extract_page(page)
+    assert entity(resolve([doc], city="潍坊"), "市工信局").name == "潍坊市工业和信息化局"
+    with pytest.raises(ValueError, match="unknown city"):
+        resolve([doc], city="不存在市")
