@@ -134,6 +134,9 @@ def _add_entity(g: Graph, e: Entity, node: URIRef, texts: dict[str, str], articl
         g.add((node, SKOS.altLabel, Literal(alias, lang=ZH)))
     if e.mentions:
         g.add((node, KG.mentionCount, _int(len(e.mentions))))
+    dates = sorted(m.attr("date") for m in e.mentions if m.attr("date"))
+    if e.type == "Event" and dates:
+        g.add((node, SCHEMA.startDate, _date(dates[0])))
     per_article = defaultdict(list)
     for m in e.mentions:
         per_article[m.article].append(m)

@@ -70,6 +70,7 @@ class Article:
     date: str | None = None  # ISO ``YYYY-MM-DD`` or partial ``--MM-DD``; never invented
     byline: Byline = field(default_factory=Byline)
     kind: str = "story"  # story | caption | commentary
+    year: int | None = None  # the year the page was printed, when the page or the user says it
 
     @property
     def reporters(self) -> tuple[str, ...]:

@@ -260,6 +260,7 @@ class _Draft:
     paras: list[Para]
     kind: str = "story"
     headline: list[Para] | None = None
+    head_before: bool = False  # the headline is printed before the byline (a title may span two blocks)
 
 
 def segment(source: Source, *, date: str | None = None) -> list[Article]:
@@ -341,7 +342,8 @@ def _split_columns(paras: list[Para]) -> list[_Draft]:
         body, tail = chunk[:tail_start], chunk[tail_start:]
         kind = "caption" if paras[s].kind == "caption" else "story"
         if headline_first and kind == "story":
-            drafts.append(_Draft(pending_head + body, kind, headline=pending_head))
+            pending_head = _own_headline(pending_head)
+            drafts.append(_Draft(pending_head + body, kind, headline=pending_head, head_before=True))
             pending_head = [p for p in tail if p.kind == "short"]
             body_tail = [p for p in tail if p.kind == "credit"]
             drafts[-1].paras.extend(body_tail)
@@ -350,8 +352,34 @@ def _split_columns(paras: list[Para]) -> list[_Draft]:
                 drafts.append(_Draft(pending_head, "story", headline=pending_head))
                 pending_head = []
             head = _headline_run(tail)
+            if kind == "caption":
+                # a photo's title is the block right under it; more short lines after it are other furniture
+                # (a table of contents) that the page layout put there
+                head = _first_block(head)
+                tail = [p for p in tail if p.kind == "credit" or p in head]
             drafts.append(_Draft(body + tail, kind, headline=head))
     return drafts
+
+
+def _first_block(run: list[Para]) -> list[Para]:
+    out: list[Para] = []
+    for p in run:
+        if out and p.lines[0].no != out[-1].lines[-1].no + 1:
+            break
+        out.append(p)
+    return out
+
+
+def _own_headline(run: list[Para]) -> list[Para]:
+    """A headline printed before its byline is at most two blocks: the main title and one more line (a
+    sub-title, or the title's upper line). Blocks further up belong to no article we can see."""
+    blocks: list[list[Para]] = []
+    for p in run:
+        if blocks and p.lines[0].no == blocks[-1][-1].lines[-1].no + 1:
+            blocks[-1].append(p)
+        else:
+            blocks.append([p])
+    return [p for block in blocks[-2:] for p in block]
 
 
 def _headline_first(paras: list[Para], first_start: int) -> bool:
@@ -376,9 +404,10 @@ def _headline_run(tail: list[Para]) -> list[Para]:
 
 def _article(source: Source, stem: str, n: int, draft: _Draft, year: int | None, forced: str | None) -> Article:
     paras = draft.paras
-    start = min(p.start for p in paras)
-    end = max(p.end for p in paras)
-    head, sub = _headline_text(draft.headline or [])
+    content = [p for p in paras if p.kind != "furniture"] or paras
+    start = min(p.start for p in content)
+    end = max(p.end for p in content)
+    head, sub = _headline_text(draft.headline or [], source.text, split_title=draft.head_before)
     byline = Byline()
     for p in paras:
         if p.kind in ("byline", "credit") or p.kind == "caption" and INLINE_CREDIT_RE.search(p.text):
@@ -395,9 +424,13 @@ def _article(source: Source, stem: str, n: int, draft: _Draft, year: int | None,
     date = forced
     if date is None:
         date = _dateline(paras, year)
+    kind = draft.kind
+    signed = [p for p in paras if p.kind == "byline" and not re.search(ROLE_RE, p.text)]
+    if kind == "story" and signed and date is None and not any(p.kind == "lead" for p in paras):
+        kind = "commentary"  # signed with a bare name, no dateline, no 本报讯: an opinion piece
     return Article(
         id=f"{stem}/{n}", source=source.path, start=start, end=end, headline=head, subheadline=sub,
-        date=date, byline=byline, kind=draft.kind)
+        date=date, byline=byline, kind=kind, year=year)
 
 
 def _merge(a: Byline, b: Byline, para: Para) -> Byline:
@@ -409,14 +442,15 @@ def _merge(a: Byline, b: Byline, para: Para) -> Byline:
                   uniq(a.photographers, b.photographers), start, max(a.end, para.end))
 
 
-def _headline_text(paras: list[Para]) -> tuple[str, str]:
+def _headline_text(paras: list[Para], source_text: str, split_title: bool = False) -> tuple[str, str]:
     """Main headline and sub-headline from a headline group. Lines of one block form one headline; a kicker
     (a short column label, or a lead-in ending with ——) and ——sub-lines go to the sub-headline."""
     parts: list[str] = []
     last_line = -2
     for p in paras:
-        m = HEADING_RE.match(p.lines[0].text)
-        text = m.group(2).strip() if m else p.text.strip()
+        original = "".join(source_text[line.start:line.end] for line in p.lines)  # the page's own characters
+        m = HEADING_RE.match(original)
+        text = m.group(2).strip() if m else original.strip()
         text = re.sub(r"\s+", " ", text)
         if not text:
             continue
@@ -425,6 +459,9 @@ def _headline_text(paras: list[Para]) -> tuple[str, str]:
         else:
             parts.append(text)
         last_line = p.lines[-1].no
+    if split_title and len(parts) == 2 and len(parts[0].replace(" ", "")) <= 10 \
+            and not parts[1].startswith("——") and not parts[0].endswith("——"):
+        parts = [parts[0] + parts[1]]  # “十四五”以来X / 淘汰…165家: one title printed on two lines
     main = ""
     subs: list[str] = []
     for text in parts:
@@ -438,13 +475,21 @@ def _headline_text(paras: list[Para]) -> tuple[str, str]:
     return main, " ".join(subs)
 
 
+DATELINE_BEFORE = re.compile(r"(?:^|[。!?;”」)]|讯)\s*$")
+
+
 def _dateline(paras: list[Para], year: int | None) -> str | None:
-    """The article's date is the first ``M月D日`` near the start of its first text paragraph."""
-    for p in paras:
-        if p.kind in ("lead", "body", "caption"):
-            m = DATE_RE.search(p.text[:80])
-            if m:
-                return resolve_date(int(m.group(1)), int(m.group(2)), year)
-            if p.kind in ("lead", "caption"):
-                return None
+    """The article's date is the dateline: an ``M月D日`` that opens a sentence near the start of the first
+    text paragraph (``本报讯(记者 X)7月7日,`` or ``…。”7月7日,``), not a date inside a sentence (在6月30日举行的)."""
+    texts = [p.text for p in paras if p.kind in ("lead", "body", "caption")]
+    if not texts:
+        return None
+    opening = texts[0]
+    for more in texts[1:4]:  # a lead that opens with a quotation: the dateline follows the quote
+        if opening.count("“") <= opening.count("”"):
+            break
+        opening += more
+    for m in DATE_RE.finditer(opening[:200]):
+        if DATELINE_BEFORE.search(opening[:m.start()]):
+            return resolve_date(int(m.group(1)), int(m.group(2)), year)
     return None

@@ -11,7 +11,7 @@ import re
 
 from ..model import Article, Document, Evidence, Mention, Relation, Source
 from ..nlp import Flat, flatten
-from ..segment import Para, article_paras, segment_page
+from ..segment import Para, article_paras, resolve_date, segment_page
 from .base import Fact, Hit, Text, drop_overlaps
 from .events import find_events, find_projects
 from .lexicon import Lexicon, lexicon
@@ -101,7 +101,12 @@ def _add_repeats(views) -> None:
 
 def _mention(flat: Flat, art: Article, h: Hit) -> Mention:
     s, e = flat.span(h.start, h.end)
-    return Mention(h.type, h.name, s, e, flat.source_text[s:e], h.rule, art.id, h.attrs)
+    attrs = h.attrs
+    if h.attr("month"):  # an event's own date, with the year of its article when that is known
+        year = int(art.date[:4]) if art.date and art.date[:4].isdigit() else art.year
+        date = resolve_date(int(h.attr("month")), int(h.attr("day")), year)
+        attrs = tuple((k, v) for k, v in attrs if k not in ("month", "day")) + ((("date", date),) if date else ())
+    return Mention(h.type, h.name, s, e, flat.source_text[s:e], h.rule, art.id, attrs)
 
 
 def _sentence(flat: Flat, t: Text, start: int) -> tuple[int, int, str]:

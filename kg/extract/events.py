@@ -58,13 +58,29 @@ def find_events(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
         start = _clause_name(text, m.end(), lead=EVENT_LEAD)
         if text[start:m.end()].count("“") > text[start:m.end()].count("”"):
             start = text.rindex("“", start, m.end()) + 1  # 新一期“局长大讲堂”: the name is inside the quotes
-        name = clean_name(text[start:m.end()]).strip(" “”\"")
+        name = clean_name(text[start:m.end()]).strip(" \"")
+        if name.count("“") != name.count("”"):
+            name = name.strip("“”")
         if len(name) - len(m.group(0)) < 3:
             continue
         if any(h.start <= start < h.end for h in taken):
             continue
-        hits.append(Hit("Event", start, m.end(), name, "event_suffix.v1"))
+        hits.append(Hit("Event", start, m.end(), name, "event_suffix.v1", _date_near(t, start)))
     return _longest(hits)
+
+
+DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def _date_near(t: Text, pos: int) -> tuple[tuple[str, str], ...]:
+    """The month and day written in the event's own sentence (the nearest before it, else after it)."""
+    s, e = t.sentences.around(pos)
+    dates = list(DATE_RE.finditer(t.text, s, e))
+    if not dates:
+        return ()
+    before = [m for m in dates if m.start() < pos]
+    m = before[-1] if before else dates[0]
+    return (("month", m.group(1)), ("day", m.group(2)))
 
 
 def find_projects(t: Text, lex: Lexicon, orgs: list[Hit]) -> list[Hit]:

@@ -1,0 +1,168 @@
+"""A deterministic force-directed layout in plain Python, for graphs too large to lay out in the browser.
+
+networkx's layouts need numpy, which kg does not depend on, so this is a small Fruchterman–Reingold with a grid:
+repulsion only between nodes in neighbouring cells (the "grid variant" of the original paper), springs along
+edges, a weak pull to the centre, and a temperature that cools linearly. Each connected component is laid out on
+its own, then the components are packed in rows, largest first, and single nodes fill a grid after them in the
+order they were given. The same nodes and edges always give the same coordinates (seeded, no hash ordering).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Hashable, Iterable, Sequence
+
+SEED = 20240601
+EDGE_LENGTH = 90.0  # pixels per unit of the layout's ideal edge length
+_HALF = ((1, -1), (1, 0), (1, 1), (0, 1))  # with the own cell, each neighbouring pair of cells is visited once
+
+
+def _components(n: int, adjacency: list[list[int]]) -> list[list[int]]:
+    seen = [False] * n
+    out = []
+    for start in range(n):
+        if seen[start]:
+            continue
+        seen[start] = True
+        comp, queue = [start], [start]
+        while queue:
+            nxt = []
+            for u in queue:
+                for v in adjacency[u]:
+                    if not seen[v]:
+                        seen[v] = True
+                        comp.append(v)
+                        nxt.append(v)
+            queue = nxt
+        out.append(sorted(comp))
+    return out
+
+
+def _initial(comp: list[int], adjacency: list[list[int]], rng: random.Random) -> dict[int, tuple[float, float]]:
+    """Rings of breadth-first layers around the best-connected node: springs start nearly relaxed."""
+    centre = max(comp, key=lambda u: (len(adjacency[u]), -u))
+    layer, seen, pos = [centre], {centre}, {centre: (0.0, 0.0)}
+    radius = 0.0
+    while layer:
+        nxt = []
+        for u in layer:
+            for v in adjacency[u]:
+                if v not in seen:
+                    seen.add(v)
+                    nxt.append(v)
+        if not nxt:
+            break
+        radius += max(1.0, len(nxt) / (2 * math.pi * max(radius, 1.0)))
+        start = rng.random() * 2 * math.pi
+        for i, v in enumerate(nxt):
+            angle = start + 2 * math.pi * i / len(nxt) + rng.uniform(-0.2, 0.2) / len(nxt)
+            r = radius * rng.uniform(0.9, 1.1)
+            pos[v] = (r * math.cos(angle), r * math.sin(angle))
+        layer = nxt
+    return pos
+
+
+def _relax(comp: list[int], edges: list[tuple[int, int]], start: dict[int, tuple[float, float]],
+           iterations: int) -> list[tuple[float, float]]:
+    """Grid Fruchterman–Reingold with unit ideal edge length; returns positions in ``comp`` order."""
+    index = {u: i for i, u in enumerate(comp)}
+    n = len(comp)
+    xs = [start[u][0] for u in comp]
+    ys = [start[u][1] for u in comp]
+    springs = [(index[u], index[v]) for u, v in edges]
+    cell = 2.0  # repulsion reaches two ideal edge lengths
+    gravity = 0.02
+    temperature = max(1.0, math.sqrt(n) / 4)
+    cooling = temperature / (iterations + 1)
+    for _ in range(iterations):
+        dx = [0.0] * n
+        dy = [0.0] * n
+        grid: dict[tuple[int, int], list[int]] = {}
+        for i in range(n):
+            grid.setdefault((math.floor(xs[i] / cell), math.floor(ys[i] / cell)), []).append(i)
+        for (cx, cy), members in grid.items():
+            others = [members]
+            for ox, oy in _HALF:
+                near = grid.get((cx + ox, cy + oy))
+                if near:
+                    others.append(near)
+            for k, group in enumerate(others):
+                for a_pos, i in enumerate(members):
+                    xi, yi = xs[i], ys[i]
+                    fx = fy = 0.0
+                    for j in (group[a_pos + 1:] if k == 0 else group):
+                        ddx = xi - xs[j]
+                        ddy = yi - ys[j]
+                        d2 = ddx * ddx + ddy * ddy
+                        if d2 >= 4.0:  # cell * cell
+                            continue
+                        if d2 < 1e-9:
+                            ddx, ddy, d2 = 1e-3 * ((i - j) % 7 - 3), 1e-3 * ((i + j) % 5 - 2), 1e-5
+                        f = 1.0 / d2  # k² / d, times the unit vector (ddx, ddy) / d
+                        fx += ddx * f
+                        fy += ddy * f
+                        dx[j] -= ddx * f
+                        dy[j] -= ddy * f
+                    dx[i] += fx
+                    dy[i] += fy
+        for i, j in springs:
+            ddx = xs[i] - xs[j]
+            ddy = ys[i] - ys[j]
+            d = math.sqrt(ddx * ddx + ddy * ddy)  # d² / k, times (ddx, ddy) / d
+            dx[i] -= ddx * d
+            dy[i] -= ddy * d
+            dx[j] += ddx * d
+            dy[j] += ddy * d
+        for i in range(n):
+            fx = dx[i] - gravity * xs[i]
+            fy = dy[i] - gravity * ys[i]
+            length = math.sqrt(fx * fx + fy * fy)
+            if length > temperature:
+                fx *= temperature / length
+                fy *= temperature / length
+            xs[i] += fx
+            ys[i] += fy
+        temperature -= cooling
+    return list(zip(xs, ys, strict=True))
+
+
+def layout(nodes: Sequence[Hashable], edges: Iterable[tuple[Hashable, Hashable]], *, seed: int = SEED,
+           iterations: int = 60, edge_length: float = EDGE_LENGTH) -> dict[Hashable, tuple[float, float]]:
+    """Pixel coordinates (rounded to 0.1) for every node; edges between unknown nodes are ignored."""
+    index = {node: i for i, node in enumerate(nodes)}
+    n = len(nodes)
+    adjacency: list[set[int]] = [set() for _ in range(n)]
+    for u, v in edges:
+        if u in index and v in index and u != v:
+            adjacency[index[u]].add(index[v])
+            adjacency[index[v]].add(index[u])
+    adj = [sorted(a) for a in adjacency]
+    comps = _components(n, adj)
+    big = sorted((c for c in comps if len(c) > 1), key=lambda c: (-len(c), c[0]))
+    singles = [c[0] for c in comps if len(c) == 1]
+    rng = random.Random(seed)
+    boxes = []  # (width, height, [(node index, x, y)]) with x, y from the box's corner
+    for comp in big:
+        comp_edges = sorted({(min(u, v), max(u, v)) for u in comp for v in adj[u]})
+        pos = _relax(comp, comp_edges, _initial(comp, adj, rng), iterations)
+        min_x = min(x for x, _ in pos)
+        min_y = min(y for _, y in pos)
+        placed = [(u, x - min_x, y - min_y) for u, (x, y) in zip(comp, pos, strict=True)]
+        boxes.append((max(x for _, x, _ in placed) + 1, max(y for _, _, y in placed) + 1, placed))
+    if singles:
+        side = math.ceil(math.sqrt(len(singles)))
+        placed = [(u, float(i % side), float(i // side)) for i, u in enumerate(singles)]
+        boxes.append((float(side), float(math.ceil(len(singles) / side)), placed))
+    # shelf packing: rows about as wide as the square root of the total area, keeping things near a square
+    row_width = max([math.sqrt(sum(w * h for w, h, _ in boxes)) * 1.2] + [w for w, _, _ in boxes[:1]])
+    out: dict[Hashable, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for w, h, placed in boxes:
+        if x > 0 and x + w > row_width:
+            x, y, row_height = 0.0, y + row_height + 1.5, 0.0
+        for u, px, py in placed:
+            out[nodes[u]] = (round((x + px) * edge_length, 1), round((y + py) * edge_length, 1))
+        x += w + 1.5
+        row_height = max(row_height, h)
+    return out
