@@ -29,6 +29,32 @@ def _graph_option(f):
                         help="Turtle graph to read (default: the newest in graphs/).")(f)
 
 
+def _store_option(f):
+    return click.option("--store", "store_spec", metavar="oxigraph:PATH",
+                        help="Read a persistent Oxigraph store (made by kg build --store) instead of --graph.")(f)
+
+
+def _store_path(spec: str) -> Path:
+    backend, sep, where = spec.partition(":")
+    if backend != "oxigraph" or not sep or not where:
+        _fail(f"--store {spec!r}: expected oxigraph:PATH", 2)
+    return Path(where)
+
+
+def _open_graph(graph_path, store_spec):
+    """The Turtle graph (rdflib) or, with --store, the Oxigraph store: both answer kg.store's functions."""
+    from .store import StoreError, load, open_store
+
+    if graph_path and store_spec:
+        _fail("give --graph FILE or --store oxigraph:PATH, not both", 2)
+    if store_spec:
+        _store_path(store_spec)
+    try:
+        return open_store(store_spec) if store_spec else load(graph_path)
+    except StoreError as exc:
+        _fail(str(exc))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
@@ -45,15 +71,34 @@ def main() -> None:
 @click.option("--date", help=DATE_HELP)
 @click.option("--city", help="The paper's city, for 市/县 prefixes (default: the city the pages name most).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
-def build(sources, out_dir, name, encoding, glob_pattern, date, city, quiet):
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Worker processes for extraction (default: all cores; 1 = no pool).")
+@click.option("--no-cache", is_flag=True, help="Extract every file again, ignoring the extraction cache.")
+@click.option("--cache-dir", type=click.Path(path_type=Path),
+              help="Extraction cache folder (default: OUT/.kg-cache).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where extraction runs: local processes, or a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler address (tcp://host:8786); default: a local cluster of --jobs workers.")
+@click.option("--store", "store_spec", metavar="oxigraph:PATH",
+              help="Also bulk-load the graph into a persistent Oxigraph store at PATH (replaced).")
+def build(sources, out_dir, name, encoding, glob_pattern, date, city, quiet, jobs, no_cache, cache_dir, engine,
+          scheduler, store_spec):
     """Build a graph from news pages: writes OUT/NAME.ttl (Turtle) and OUT/NAME.html (network view).
 
-    SOURCES are files, folders (searched recursively) or - for standard input.
+    SOURCES are files, folders (searched recursively) or - for standard input. Extraction runs in --jobs
+    processes (or on Dask) and is cached per file in OUT/.kg-cache, so a rebuild extracts only what changed.
     """
+    from .engines import EngineError, default_jobs
     from .pipeline import build as run_build
     from .pipeline import count_inputs
+    from .store import StoreError
 
     _check_date(date)
+    if scheduler and engine != "dask":
+        _fail("--scheduler needs --engine dask", 2)
+    store_path = _store_path(store_spec) if store_spec else None
+    cache_dir = None if no_cache else (cache_dir or out_dir / ".kg-cache")
     name = name or _default_name(sources[0])
     total = count_inputs(sources, glob_pattern)
     progress = None
@@ -71,7 +116,11 @@ def build(sources, out_dir, name, encoding, glob_pattern, date, city, quiet):
 
     try:
         report, _resolved, _graph = run_build(list(sources), out_dir=out_dir, name=name, encoding=encoding,
-                                              glob=glob_pattern, date=date, city=city, on_file=tick)
+                                              glob=glob_pattern, date=date, city=city, on_file=tick,
+                                              jobs=jobs or default_jobs(), cache_dir=cache_dir, engine=engine,
+                                              scheduler=scheduler, store=store_path)
+    except (EngineError, StoreError) as exc:
+        _fail(str(exc))
     except ValueError as exc:
         _fail(str(exc), 2)
     except OSError as exc:
@@ -79,6 +128,8 @@ def build(sources, out_dir, name, encoding, glob_pattern, date, city, quiet):
     finally:
         if progress is not None:
             progress.stop()
+    for line in report.warnings:
+        click.echo(f"kg: warning: {line}", err=True)
     for line in report.errors:
         click.echo(f"kg: {line}", err=True)
     if not quiet:
@@ -117,6 +168,7 @@ def _summary(report) -> str:
     types = ", ".join(f"{t} {n}" for t, n in sorted(report.entities.items(), key=lambda kv: (-kv[1], kv[0])))
     lines = [
         f"files      {report.files}",
+        *([f"cached     {report.cached} (extracted {report.extracted})"] if report.cached else []),
         f"articles   {report.articles}",
         f"entities   {sum(report.entities.values())} ({types})",
         f"relations  {report.relations}",
@@ -187,14 +239,12 @@ def _open_text(path: str):
 @main.command()
 @click.argument("name")
 @_graph_option
-def lookup(name, graph_path):
+@_store_option
+def lookup(name, graph_path, store_spec):
     """Show the card of an entity found by its name, an alias, or a unique part of either."""
-    from .store import StoreError, card, find, label, load
+    from .store import card, find, label
 
-    try:
-        graph = load(graph_path)
-    except StoreError as exc:
-        _fail(str(exc))
+    graph = _open_graph(graph_path, store_spec)
     found = find(graph, name)
     if not found:
         _fail(f"no entity named {name!r}")
@@ -229,10 +279,11 @@ def _render_card(c) -> str:
 @click.argument("query", required=False)
 @click.option("--file", "query_file", type=click.Path(path_type=Path), help="Read the SPARQL query from a file.")
 @_graph_option
+@_store_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def query(query, query_file, graph_path, fmt):
+def query(query, query_file, graph_path, store_spec, fmt):
     """Run a SPARQL query over a graph (kg:, kgid:, org:, schema:, prov:, skos: prefixes are predefined)."""
-    from .store import QueryError, StoreError, load, run_query, short
+    from .store import QueryError, run_query, short
 
     if bool(query) == bool(query_file):
         _fail("give a QUERY or --file Q.rq (one of them)", 2)
@@ -241,10 +292,7 @@ def query(query, query_file, graph_path, fmt):
             query = query_file.read_text(encoding="utf-8")
         except OSError as exc:
             _fail(f"{query_file}: {exc.strerror}", 2)
-    try:
-        graph = load(graph_path)
-    except StoreError as exc:
-        _fail(str(exc))
+    graph = _open_graph(graph_path, store_spec)
     try:
         names, rows = run_query(graph, query)
     except QueryError as exc:
@@ -284,20 +332,53 @@ def width(text: str) -> int:
 
 @main.command()
 @_graph_option
-def stats(graph_path):
+@_store_option
+def stats(graph_path, store_spec):
     """Count entities by type and facts by predicate."""
-    from .store import StoreError, load
     from .store import stats as graph_stats
 
-    try:
-        graph = load(graph_path)
-    except StoreError as exc:
-        _fail(str(exc))
+    graph = _open_graph(graph_path, store_spec)
     types, preds, triples = graph_stats(graph)
     lines = ["entities"] + [f"  {name:<14}{n:>6}" for name, n in types]
     lines += ["facts"] + [f"  {name:<14}{n:>6}" for name, n in preds]
     lines.append(f"triples         {triples:>6}")
     click.echo("\n".join(lines))
+
+
+@main.command()
+@click.argument("graph_file", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["nq"]), default="nq", show_default=True,
+              help="nq: N-Quads, each article's evidence in a named graph (the article IRI).")
+@click.option("--out", "out_file", type=click.Path(path_type=Path),
+              help="File to write (default: GRAPH_FILE with suffix .nq; - for standard output).")
+def export(graph_file, fmt, out_file):
+    """Export a graph for a server triple store (Jena Fuseki/TDB2, QLever) as sorted N-Quads.
+
+    GRAPH_FILE is a Turtle graph (default: the newest in graphs/). Statements about an assertion or a mention
+    go to the named graph of their article; all others to the default graph.
+    """
+    from .oxistore import nquads
+    from .pipeline import write_atomic
+    from .store import StoreError, default_graph
+
+    try:
+        path = graph_file or default_graph()
+        if not Path(path).is_file():
+            raise StoreError(f"{path}: no such graph file")
+        data = nquads(path)
+    except StoreError as exc:
+        _fail(str(exc))
+    if str(out_file) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    out_file = out_file or Path(path).with_suffix(f".{fmt}")
+    try:
+        write_atomic(out_file, data)
+    except OSError as exc:
+        _fail(f"{out_file}: cannot write ({exc.strerror})")
+    quads = data.count(b"\n")
+    click.echo(f"wrote {out_file}  ({quads} quads)")
 
 
 @main.command()
@@ -320,20 +401,59 @@ def validate(graph_path):
 
 
 @main.command()
+@click.argument("name", required=False)
+@click.option("--hops", type=click.IntRange(min=0), default=None,
+              help="Relations to follow from NAME, in either direction (default: 1).")
+@click.option("--types", "types_text", metavar="T,T", help="Only entities of these types (e.g. Official,Agency).")
 @_graph_option
 @click.option("--out", "out_file", type=click.Path(path_type=Path),
-              help="HTML file to write (default: next to the graph).")
-def viz(graph_path, out_file):
-    """Write the interactive HTML network of a graph (self-contained, works offline)."""
-    from .export.html import render_html
-    from .pipeline import write_atomic
-    from .store import StoreError, default_graph, load
+              help="HTML file to write (default: next to the graph, named after NAME or the types).")
+def viz(name, hops, types_text, graph_path, out_file):
+    """Write the interactive HTML network of a graph (self-contained, works offline).
 
+    With NAME (found like 'kg lookup' finds it), only the entities within --hops relations of it.
+    """
+    import re
+
+    from .export.html import render_html
+    from .export.network import ego_view, network_view, only_types, parse_types
+    from .pipeline import write_atomic
+    from .store import StoreError, card, default_graph, find, label, load
+
+    try:
+        types = parse_types(types_text)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    if hops is not None and not name:
+        _fail("--hops needs a NAME to start from", 2)
     try:
         path = graph_path or default_graph()
         graph = load(path)
     except StoreError as exc:
         _fail(str(exc))
-    out_file = out_file or Path(path).with_suffix(".html")
-    write_atomic(out_file, render_html(graph, title=Path(path).stem).encode("utf-8"))
-    click.echo(f"wrote {out_file}")
+    title, stem, focus = Path(path).stem, Path(path).stem, None
+    view = network_view(graph)
+    if name:
+        found = find(graph, name)
+        if not found:
+            _fail(f"no entity named {name!r}")
+        if len(found) > 1:
+            click.echo(f"{len(found)} entities match {name!r}; be more specific:")
+            for node in found:
+                click.echo(f"  {label(graph, node)}  ({card(graph, node).type})")
+            sys.exit(1)
+        focus, hops = str(found[0]), 1 if hops is None else hops
+        view = ego_view(view, focus, hops, types)
+        title += f" · {label(graph, found[0])}（{hops} 跳）"
+        stem += "-" + re.sub(r'[\\/:*?"<>|\s]+', "_", label(graph, found[0]))
+    elif types:
+        view = only_types(view, types)
+        stem += "-" + "+".join(types)
+    if types:
+        title += " · " + "、".join(types)
+    out_file = out_file or Path(path).with_name(f"{stem}.html")
+    try:
+        write_atomic(out_file, render_html(view, title=title, focus=focus).encode("utf-8"))
+    except OSError as exc:
+        _fail(f"{exc.filename or out_file}: cannot write output ({exc.strerror})")
+    click.echo(f"wrote {out_file}  ({view.number_of_nodes()} entities, {view.number_of_edges()} relations)")

@@ -134,6 +134,15 @@ def _add_entity(g: Graph, e: Entity, node: URIRef, texts: dict[str, str], articl
         g.add((node, SKOS.altLabel, Literal(alias, lang=ZH)))
     if e.mentions:
         g.add((node, KG.mentionCount, _int(len(e.mentions))))
+    if e.type == "Project":
+        stated = [m for m in e.mentions if m.attr("amount") or m.attr("capacity")]
+        if stated:
+            first = min(stated, key=lambda m: (m.article, m.start))
+            if first.attr("amount"):
+                g.add((node, KG.amount, Literal(first.attr("amount"), datatype=XSD.decimal)))
+                g.add((node, KG.unit, Literal(first.attr("unit"), lang=ZH)))
+            if first.attr("capacity"):
+                g.add((node, KG.capacity, Literal(first.attr("capacity"), lang=ZH)))
     dates = sorted(m.attr("date") for m in e.mentions if m.attr("date"))
     if e.type == "Event" and dates:
         g.add((node, SCHEMA.startDate, _date(dates[0])))
@@ -223,5 +232,9 @@ def _add_relation(g: Graph, r: Relation, names, by_name) -> None:
             g.add((fact, KG.orgName, Literal(r.attr("org"), lang=ZH)))
     if r.attr("amount"):
         g.add((fact, KG.amount, Literal(r.attr("amount"), datatype=XSD.decimal)))
+    if r.attr("capacity"):
+        g.add((fact, KG.capacity, Literal(r.attr("capacity"), lang=ZH)))
+    if r.attr("former"):
+        g.add((fact, KG.former, Literal(True)))
     if r.p == "awarded":
         g.add((fact, KG.honour, Literal(r.o, lang=ZH)))

@@ -51,7 +51,7 @@ def text_json(text: str, record_id) -> dict:
     source = Source(path="-", text=text, encoding="utf-8")
     paras = reflow(text)
     article = Article(id="stdin/1", source="-", start=0, end=len(text))
-    doc = extract_document(source, paras, [article] if text.strip() else [])
+    doc = extract_document(source, paras, [article] if text.strip() else [], page=False)
     resolved = resolve([doc])
     by_entity = defaultdict(list)
     entities = []
@@ -59,11 +59,12 @@ def text_json(text: str, record_id) -> dict:
         entities.append({
             "id": e.id, "type": e.type, "name": e.name, "aliases": e.aliases,
             "mentions": [{"text": m.text, "start": m.start, "end": m.end} for m in e.mentions],
+            "posts": [{"title": p.title, "org": p.org} for p in e.posts],
         })
     for m in doc.mentions:
         if m.type == "Position":
             by_entity[m.name].append(m)
     for name, ms in sorted(by_entity.items()):
         entities.append({"id": f"position/{name}", "type": "Position", "name": name, "aliases": [],
-                         "mentions": [{"text": m.text, "start": m.start, "end": m.end} for m in ms]})
+                         "mentions": [{"text": m.text, "start": m.start, "end": m.end} for m in ms], "posts": []})
     return {"id": record_id, "entities": entities, "relations": [_relation_json(r) for r in resolved.relations]}

@@ -2,10 +2,15 @@
 
 A bad input file becomes a one-line error and the other files go on; outputs are written atomically (a temp
 file renamed over the target), so a failed or interrupted build leaves the previous graph as it was.
+
+Large corpora: extraction (per file) runs in a pool of processes or on a Dask cluster (``kg.engines``) and is
+cached per file (``kg.cache``); results are merged in input order, so the Turtle is byte-identical whatever the
+number of workers, the engine or the cache state. Resolve, graph and serialisation run here.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 import time
@@ -14,11 +19,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.plugins.serializers.turtle import VERB, TurtleSerializer
 
-from .extract import extract_page
 from .graph import build_graph
-from .model import Document, Resolved
+from .model import Document, Resolved, Source
 from .read import ReadError, iter_inputs, read_source
 from .resolve import resolve
 
@@ -33,27 +38,63 @@ class BuildReport:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
+    cached: int = 0  # files whose Document came from the cache
+    extracted: int = 0  # files extracted in this build
+    warnings: list[str] = field(default_factory=list)  # cache problems: reported, never fatal
 
 
 def extract_inputs(inputs: Iterable[str], *, encoding: str | None = None, glob: str | None = None,
                    date: str | None = None, on_file: Callable[[str], None] | None = None,
-                   errors: list[str] | None = None) -> list[Document]:
-    """Read, segment and extract every input; errors are collected as one line each, never raised."""
+                   errors: list[str] | None = None, jobs: int = 1, cache_dir: Path | None = None,
+                   engine: str = "local", scheduler: str | None = None,
+                   report: BuildReport | None = None) -> list[Document]:
+    """Read, segment and extract every input, in input order; errors are collected as one line each, never raised.
+
+    ``jobs`` worker processes (or a Dask ``engine``) extract the files not found in the cache in ``cache_dir``
+    (no cache when None); the counts of cached and extracted files and cache warnings go to ``report``.
+    """
+    from .engines import extract_sources
+
     errors = errors if errors is not None else []
-    docs = []
+    report = report if report is not None else BuildReport()
+    cache = None
+    if cache_dir is not None:
+        from .cache import ExtractCache
+
+        cache = ExtractCache(cache_dir)
+    sources: list[Source] = []
     for item in iter_inputs(inputs, glob):
         if isinstance(item, ReadError):
             errors.append(str(item))
             continue
         try:
-            source = read_source(item, encoding)
-            docs.append(extract_page(source, date=date))
+            sources.append(read_source(item, encoding))
         except ReadError as exc:
             errors.append(str(exc))
-        finally:
             if on_file:
                 on_file(item)
-    return docs
+    docs: list[Document | None] = [None] * len(sources)
+    keys: list[str] = []
+    missing: list[int] = []
+    for i, source in enumerate(sources):
+        if cache is not None:
+            keys.append(cache.key(source, date))
+            docs[i] = cache.get(keys[i], source)
+        if docs[i] is None:
+            missing.append(i)
+        elif on_file:
+            on_file(source.path)
+    fresh = extract_sources([sources[i] for i in missing], date=date, jobs=jobs, engine=engine,
+                            scheduler=scheduler, on_done=(lambda s: on_file(s.path)) if on_file else None)
+    for i, doc in zip(missing, fresh, strict=True):
+        docs[i] = doc
+        if cache is not None:
+            cache.put(keys[i], doc)
+    report.cached += len(sources) - len(missing)
+    report.extracted += len(missing)
+    if cache is not None:
+        report.warnings += cache.warnings
+    return docs  # type: ignore[return-value]
 
 
 def count_inputs(inputs: Iterable[str], glob: str | None = None) -> int:
@@ -62,10 +103,14 @@ def count_inputs(inputs: Iterable[str], glob: str | None = None) -> int:
 
 def build(inputs: list[str], *, out_dir: Path, name: str, encoding: str | None = None, glob: str | None = None,
           date: str | None = None, city: str | None = None,
-          on_file: Callable[[str], None] | None = None) -> tuple[BuildReport, Resolved, Graph]:
+          on_file: Callable[[str], None] | None = None, jobs: int = 1, cache_dir: Path | None = None,
+          engine: str = "local", scheduler: str | None = None,
+          store: Path | None = None) -> tuple[BuildReport, Resolved, Graph]:
+    """Build OUT/NAME.ttl and OUT/NAME.html (and the Oxigraph store at ``store`` when given)."""
     started = time.perf_counter()
     report = BuildReport()
-    docs = extract_inputs(inputs, encoding=encoding, glob=glob, date=date, on_file=on_file, errors=report.errors)
+    docs = extract_inputs(inputs, encoding=encoding, glob=glob, date=date, on_file=on_file, errors=report.errors,
+                          jobs=jobs, cache_dir=cache_dir, engine=engine, scheduler=scheduler, report=report)
     resolved = resolve(docs, city=city)
     graph = build_graph(resolved)
     report.files = len(docs)
@@ -79,16 +124,59 @@ def build(inputs: list[str], *, out_dir: Path, name: str, encoding: str | None =
         out_dir.mkdir(parents=True, exist_ok=True)
         ttl = out_dir / f"{name}.ttl"
         html = out_dir / f"{name}.html"
-        write_atomic(ttl, serialize_turtle(graph))
+        turtle = serialize_turtle(graph)
+        write_atomic(ttl, turtle)
         write_atomic(html, render_html(graph, title=name).encode("utf-8"))
         report.outputs = [ttl, html]
+        if store is not None:
+            load_oxigraph(store, turtle)
+            report.outputs.append(store)
     report.seconds = time.perf_counter() - started
     return report, resolved, graph
 
 
+class _MemoTurtle(TurtleSerializer):
+    """rdflib's Turtle serializer with its per-term work (prefixed names, literal escaping) memoised.
+
+    The output is rdflib's, byte for byte: each term's prefixed name and label are computed by rdflib once and
+    reused (a prefixed name that could not be made is not memoised, so it is asked again as rdflib would)."""
+
+    def reset(self) -> None:
+        super().reset()
+        self._pnames: dict = {}
+        self._labels: dict = {}
+
+    def get_pname(self, uri, gen_prefix: bool = True):
+        if not isinstance(uri, URIRef):
+            return None
+        key = (uri, gen_prefix)
+        found = self._pnames.get(key)
+        if found is None:
+            found = super().get_pname(uri, gen_prefix)
+            if found is not None:
+                self._pnames[key] = found
+        return found
+
+    def label(self, node, position: int) -> str:
+        key = (node, position == VERB)
+        found = self._labels.get(key)
+        if found is None:
+            found = self._labels[key] = super().label(node, position)
+        return found
+
+
 def serialize_turtle(graph: Graph) -> bytes:
-    """rdflib's Turtle is sorted and byte-stable whatever the insertion order."""
-    return graph.serialize(format="turtle", encoding="utf-8")
+    """rdflib's Turtle is sorted and byte-stable whatever the insertion order (here about 1.7× faster)."""
+    stream = io.BytesIO()
+    _MemoTurtle(graph).serialize(stream, encoding="utf-8")
+    return stream.getvalue()
+
+
+def load_oxigraph(path: Path, turtle: bytes) -> None:
+    """Bulk-load a graph into a fresh Oxigraph store at ``path`` (built beside it, then swapped in)."""
+    from .oxistore import bulk_load
+
+    bulk_load(Path(path), turtle)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -99,8 +187,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
+            if hasattr(os, "fchmod"):  # mkstemp makes 0600; an output is as readable as any file
+                os.fchmod(f.fileno(), 0o666 & ~_umask())
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -30,3 +30,10 @@ def data_hash() -> str:
             digest.update(entry.name.encode())
             digest.update(entry.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def data_path(name: str):
+    """A data file as a filesystem path (for libraries that open files themselves)."""
+    from pathlib import Path
+
+    return Path(str(resources.files("kg").joinpath("data", name)))

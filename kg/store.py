@@ -43,6 +43,16 @@ def default_graph(folder: Path = Path("graphs")) -> Path:
     return candidates[-1]
 
 
+def open_store(spec: str):
+    """A persistent store named ``BACKEND:PATH`` (``oxigraph:graphs/big.oxi``): answers the same functions."""
+    backend, sep, where = spec.partition(":")
+    if backend != "oxigraph" or not sep or not where:
+        raise StoreError(f"--store {spec!r}: expected oxigraph:PATH")
+    from .oxistore import open_store as open_oxigraph
+
+    return open_oxigraph(Path(where))
+
+
 def load(path: Path | None) -> Graph:
     path = Path(path) if path else default_graph()
     if not path.is_file():
@@ -59,6 +69,10 @@ def load(path: Path | None) -> Graph:
 
 def run_query(graph: Graph, query: str, bindings: dict | None = None) -> tuple[list[str], list[list]]:
     """Run a SPARQL SELECT/ASK/CONSTRUCT; return column names and rows of rdflib terms."""
+    if getattr(graph, "backend", None) == "oxigraph":
+        from .oxistore import run_query as oxigraph_query
+
+        return oxigraph_query(graph, query, bindings)
     from pyparsing import ParseException
     from rdflib.plugins.sparql import prepareQuery
 
@@ -188,6 +202,10 @@ def _headline(graph: Graph, node) -> str:
 
 def stats(graph: Graph) -> tuple[list[tuple[str, int]], list[tuple[str, int]], int]:
     """Entities per type and facts per predicate, plus the number of triples."""
+    if getattr(graph, "backend", None) == "oxigraph":
+        from .oxistore import stats as oxigraph_stats
+
+        return oxigraph_stats(graph)
     types = []
     for cls, name in sorted(CLASS_TYPE.items(), key=lambda kv: kv[1]):
         n = len(set(graph.subjects(RDF.type, cls)))

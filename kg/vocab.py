@@ -61,6 +61,8 @@ class KG(DefinedNamespace):
     unit: URIRef  # its unit (亿元)
     date: URIRef  # the date a fact was observed (the article's date)
     honour: URIRef  # the honour or list of awarded
+    capacity: URIRef  # a project's stated capacity (年产120万吨)
+    former: URIRef  # a post read as former (原…)
 
     # record keeping
     mentionOf: URIRef

@@ -1,10 +1,13 @@
 """A deterministic force-directed layout in plain Python, for graphs too large to lay out in the browser.
 
-networkx's layouts need numpy, which kg does not depend on, so this is a small Fruchterman–Reingold with a grid:
-repulsion only between nodes in neighbouring cells (the "grid variant" of the original paper), springs along
-edges, a weak pull to the centre, and a temperature that cools linearly. Each connected component is laid out on
-its own, then the components are packed in rows, largest first, and single nodes fill a grid after them in the
-order they were given. The same nodes and edges always give the same coordinates (seeded, no hash ordering).
+networkx's spring layout needs numpy, and scipy past 500 nodes; this small force-directed layout needs neither:
+Fruchterman–Reingold repulsion (k²/d) only between nodes in neighbouring cells (the "grid variant" of their paper),
+and linear springs along edges (as in ForceAtlas2) whose strength is divided by the square root of the two
+degrees, so the hundreds of leaves of a hub (a city every agency is located in) spread around it instead of
+collapsing onto it; a weak pull to the centre and a temperature that cools linearly.
+Each connected component is laid out on its own, then the components are packed in rows, largest first, and
+single nodes fill a grid after them in the order they were given. The same nodes and edges always give the same
+coordinates (seeded, no hash ordering).
 """
 
 from __future__ import annotations
@@ -39,8 +42,25 @@ def _components(n: int, adjacency: list[list[int]]) -> list[list[int]]:
     return out
 
 
+def _on_square(radius: float, u: float) -> tuple[float, float]:
+    """The point at fraction ``u`` of the way round a square of half-side ``radius``.
+
+    Squares rather than circles: no sin/cos, whose last bits differ between C libraries, so every platform starts
+    from the same positions (+ - * / and sqrt are exactly rounded everywhere).
+    """
+    side = 2 * radius
+    p = (u % 1.0) * 4 * side
+    if p < side:
+        return -radius + p, -radius
+    if p < 2 * side:
+        return radius, -radius + (p - side)
+    if p < 3 * side:
+        return radius - (p - 2 * side), radius
+    return -radius, radius - (p - 3 * side)
+
+
 def _initial(comp: list[int], adjacency: list[list[int]], rng: random.Random) -> dict[int, tuple[float, float]]:
-    """Rings of breadth-first layers around the best-connected node: springs start nearly relaxed."""
+    """Square rings of breadth-first layers around the best-connected node: springs start nearly relaxed."""
     centre = max(comp, key=lambda u: (len(adjacency[u]), -u))
     layer, seen, pos = [centre], {centre}, {centre: (0.0, 0.0)}
     radius = 0.0
@@ -53,26 +73,29 @@ def _initial(comp: list[int], adjacency: list[list[int]], rng: random.Random) ->
                     nxt.append(v)
         if not nxt:
             break
-        radius += max(1.0, len(nxt) / (2 * math.pi * max(radius, 1.0)))
-        start = rng.random() * 2 * math.pi
+        radius += max(1.0, len(nxt) / (8 * max(radius, 1.0)))
+        start = rng.random()
         for i, v in enumerate(nxt):
-            angle = start + 2 * math.pi * i / len(nxt) + rng.uniform(-0.2, 0.2) / len(nxt)
-            r = radius * rng.uniform(0.9, 1.1)
-            pos[v] = (r * math.cos(angle), r * math.sin(angle))
+            x, y = _on_square(radius * rng.uniform(0.9, 1.1), start + (i + rng.uniform(-0.2, 0.2)) / len(nxt))
+            pos[v] = (x, y)
         layer = nxt
     return pos
 
 
 def _relax(comp: list[int], edges: list[tuple[int, int]], start: dict[int, tuple[float, float]],
            iterations: int) -> list[tuple[float, float]]:
-    """Grid Fruchterman–Reingold with unit ideal edge length; returns positions in ``comp`` order."""
+    """Grid repulsion and degree-normalised linear springs, unit ideal distance; positions in ``comp`` order."""
     index = {u: i for i, u in enumerate(comp)}
     n = len(comp)
     xs = [start[u][0] for u in comp]
     ys = [start[u][1] for u in comp]
-    springs = [(index[u], index[v]) for u, v in edges]
+    degree = [0] * n
+    for u, v in edges:
+        degree[index[u]] += 1
+        degree[index[v]] += 1
+    springs = [(index[u], index[v], 1.0 / math.sqrt(degree[index[u]] * degree[index[v]])) for u, v in edges]
     cell = 2.0  # repulsion reaches two ideal edge lengths
-    gravity = 0.02
+    gravity = 0.002
     temperature = max(1.0, math.sqrt(n) / 4)
     cooling = temperature / (iterations + 1)
     for _ in range(iterations):
@@ -106,14 +129,14 @@ def _relax(comp: list[int], edges: list[tuple[int, int]], start: dict[int, tuple
                         dy[j] -= ddy * f
                     dx[i] += fx
                     dy[i] += fy
-        for i, j in springs:
+        for i, j, weight in springs:
             ddx = xs[i] - xs[j]
             ddy = ys[i] - ys[j]
-            d = math.sqrt(ddx * ddx + ddy * ddy)  # d² / k, times (ddx, ddy) / d
-            dx[i] -= ddx * d
-            dy[i] -= ddy * d
-            dx[j] += ddx * d
-            dy[j] += ddy * d
+            # a linear spring: weight * d along the unit vector (ddx, ddy) / d
+            dx[i] -= ddx * weight
+            dy[i] -= ddy * weight
+            dx[j] += ddx * weight
+            dy[j] += ddy * weight
         for i in range(n):
             fx = dx[i] - gravity * xs[i]
             fy = dy[i] - gravity * ys[i]

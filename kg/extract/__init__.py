@@ -15,6 +15,7 @@ from ..segment import Para, article_paras, resolve_date, segment_page
 from .base import Fact, Hit, Text, drop_overlaps
 from .events import find_events, find_projects
 from .lexicon import Lexicon, lexicon
+from .ner import find_ner
 from .orgs import find_orgs
 from .people import find_people, find_repeats
 from .places import find_places
@@ -30,13 +31,14 @@ def extract_page(source: Source, *, date: str | None = None) -> Document:
     return extract_document(source, paras, articles)
 
 
-def extract_document(source: Source, paras: list[Para], articles: list[Article]) -> Document:
+def extract_document(source: Source, paras: list[Para], articles: list[Article], page: bool = True) -> Document:
+    """``page``: a newspaper page (model-only names need grammatical support); ``False`` for free text."""
     lex = lexicon()
     views: list[tuple[Article, Flat, Text, list[Hit], list[Fact]]] = []
     for art in articles:
         flat = flatten(source.text, article_paras(paras, art))
         t = Text(flat.text)
-        hits, facts = extract_text(t, lex, art)
+        hits, facts = extract_text(t, lex, art, page=page)
         views.append((art, flat, t, hits, facts))
     _add_repeats(views)
     mentions: list[Mention] = []
@@ -50,7 +52,8 @@ def extract_document(source: Source, paras: list[Para], articles: list[Article])
     return Document(source, articles, mentions, _unique(relations))
 
 
-def extract_text(t: Text, lex: Lexicon | None = None, article: Article | None = None) -> tuple[list[Hit], list[Fact]]:
+def extract_text(t: Text, lex: Lexicon | None = None, article: Article | None = None,
+                 page: bool = False) -> tuple[list[Hit], list[Fact]]:
     """All hits and facts of one flat text (an article, or a line of ``kg extract --from-jsonl``).
 
     The text must be normalised (``kg.read.normalise``): the rules match ASCII punctuation."""
@@ -65,8 +68,33 @@ def extract_text(t: Text, lex: Lexicon | None = None, article: Article | None = 
     named = drop_overlaps(progs + orgs + events + projects + [h for h in people if h.type != "Position"]
                           + journalists)
     places = find_places(t, lex, named)
+    model = find_ner(t.text, page=page)
+    named, places, positions = _add_model_hits(model, named, places, positions)
     hits = sorted(named + places + positions, key=lambda h: (h.start, h.end))
     return hits, facts
+
+
+def _add_model_hits(model: list[Hit], named: list[Hit], places: list[Hit], positions: list[Hit]):
+    """The model fills what the rules left: a model span is kept only where no rule found anything, except a
+    model position that contains a rule's title (研究部主任 around 主任)."""
+    taken = [(h.start, h.end) for h in named + places]
+
+    def free(h: Hit, spans) -> bool:
+        return all(h.end <= s or h.start >= e for s, e in spans)
+
+    for h in model:
+        if h.type == "Position":
+            inside = [p for p in positions if h.start <= p.start and p.end <= h.end]
+            if free(h, taken) and free(h, [(p.start, p.end) for p in positions if p not in inside]):
+                positions = [p for p in positions if p not in inside] + [h]
+        elif h.type == "Place":
+            if free(h, taken + [(p.start, p.end) for p in positions]):
+                places.append(h)
+                taken.append((h.start, h.end))
+        elif free(h, taken + [(p.start, p.end) for p in positions]):
+            named.append(h)
+            taken.append((h.start, h.end))
+    return named, places, positions
 
 
 def _journalists(t: Text, article: Article) -> list[Hit]:

@@ -22,6 +22,8 @@ LEAD_VERBS = re.compile(
     r"图为|启动实施|启动|实施|建设|推进|推动|助推|坚持|树立|查处|破解|强化|实行|促成|列入|为|等|个|类|签约|落地|投产|"
     r"竣工|完成|总投资[\d.]+[万亿]?元|投资[\d.]+[万亿]?元|\d+月\d+日(?:上午|下午)?)")
 DATE_PREFIX = re.compile(r"^(?:\d{4}年)?(?:\d{1,2}月\d{1,2}日)?(?:上午|下午|晚)?")
+CAPACITY_RE = re.compile(r"年产(?:能)?\s*([\d.]+)\s*(万吨|吨|万台|台|万辆|辆|万千瓦|千瓦|万千瓦时|亿千瓦时|万平方米|"
+                         r"平方米|万件|件|万套|套|万只|只|万头|头|万片|片|万米|米)")
 AMOUNT_RE = re.compile(r"(?:总投资|投资|投资额|计划投资)\s*(?:约|达|超)?\s*([\d.]+)\s*(万元|亿元|亿|万)")
 GENERIC_PROJECT = ("重点", "重大", "民生", "招商", "技改", "产业", "建设", "实施类", "市级", "省级", "签约",
                    "该", "此", "这个", "一批", "合作", "好", "大")
@@ -99,12 +101,15 @@ def find_projects(t: Text, lex: Lexicon, orgs: list[Hit]) -> list[Hit]:
             continue
         if _generic(t, start, m.start()) or re.search(r"\d+个|等\d|^\d|[“”]", core):
             continue
-        attrs = ()
+        attrs: tuple[tuple[str, str], ...] = ()
         s0, e0 = t.sentences.around(m.start())
         am = AMOUNT_RE.search(text, s0, e0)
         if am:
             unit = am.group(2) if am.group(2).endswith("元") else am.group(2) + "元"
             attrs = (("amount", am.group(1)), ("unit", unit))
+        cm = CAPACITY_RE.search(text, start, m.end()) or CAPACITY_RE.search(text, s0, e0)
+        if cm:
+            attrs += (("capacity", clean_name(cm.group(1) + cm.group(2))),)
         hits.append(Hit("Project", start, m.end(), clean_name(text[start:m.end()]), "project.v1", attrs))
     return _longest(hits)
 

@@ -119,6 +119,7 @@ def find_people(t: Text, lex: Lexicon, orgs: list[Hit]) -> tuple[list[Hit], list
             names.append((pos + 1, pos + 1 + k))
             pos += 1 + k
         ev_start = chain[0][3] if chain else m.start()
+        former = (("former", "true"),) if text[ev_start - 1:ev_start] == "原" else ()
         for s, e in names:
             name = text[s:e]
             official = any(_is_official(title, org, typ, lex) for title, org, typ, _ in chain)
@@ -128,7 +129,7 @@ def find_people(t: Text, lex: Lexicon, orgs: list[Hit]) -> tuple[list[Hit], list
                 posts.append((title, org))
                 if _is_official(title, org, typ, lex):
                     facts.append(Fact(name, ptype, "holdsPost", title, "", ev_start, e, "title_chain.v1",
-                                      (("org", org), ("org_type", typ))))
+                                      (("org", org), ("org_type", typ), *former)))
                 elif org:
                     facts.append(Fact(name, ptype, "worksFor", org, typ, ev_start, e, "title_chain.v1",
                                       (("role", title),)))
@@ -136,11 +137,49 @@ def find_people(t: Text, lex: Lexicon, orgs: list[Hit]) -> tuple[list[Hit], list
                               tuple(("post", f"{title}@{org}") for title, org in posts)))
         positions.extend(_position_spans(text, m, chain, title_by_end))
     people += _role_people(t, lex, {h.start for h in people}, bounds)
+    appositive, more = _appositives(t, lex, titles, title_by_end, hits_by_end, {h.start for h in people})
+    people += appositive
+    facts += more
     seen = set()
     for p in positions:
         if (p.start, p.end) not in seen:
             seen.add((p.start, p.end))
             people.append(p)
+    return people, facts
+
+
+APPOSITIVE_OPEN = (",", "(", ":")
+APPOSITIVE_CLOSE = (",", ")", "。", ";", "")
+
+
+def _appositives(t: Text, lex: Lexicon, titles, title_by_end, hits_by_end, taken: set[int]):
+    """``appositive.v1``: a title chain written after the name (张三，某某局局长，…; 张三(某某局局长)): the chain
+    opens right after the name and closes at punctuation."""
+    text = t.text
+    people, facts = [], []
+    for m in titles:
+        if text[m.end():m.end() + 1] not in APPOSITIVE_CLOSE or name_length(text, m.end(), lex):
+            continue
+        chain = _chain(text, m, title_by_end, hits_by_end, lex)
+        start = chain[0][3] if chain else m.start()
+        if text[start - 1:start] not in APPOSITIVE_OPEN or not any(org for _, org, _, _ in chain):
+            continue
+        for n in (3, 2, 4):
+            s = start - 1 - n
+            if s >= 0 and s not in taken and name_length(text, s, lex) == n and \
+                    (s == 0 or not HAN.match(text[s - 1]) or text[s - 1] in "由和与及、"):
+                name = text[s:s + n]
+                official = any(_is_official(title, org, typ, lex) for title, org, typ, _ in chain)
+                ptype = "Official" if official else "Person"
+                people.append(Hit(ptype, s, s + n, name, "appositive.v1"))
+                for title, org, typ, _ in chain:
+                    if _is_official(title, org, typ, lex):
+                        facts.append(Fact(name, ptype, "holdsPost", title, "", s, m.end(), "appositive.v1",
+                                          (("org", org), ("org_type", typ))))
+                    elif org:
+                        facts.append(Fact(name, ptype, "worksFor", org, typ, s, m.end(), "appositive.v1",
+                                          (("role", title),)))
+                break
     return people, facts
 
 

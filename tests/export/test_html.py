@@ -63,6 +63,24 @@ def mention(key, of, article, offset, sentence):
     ]
 
 
+def fact(key, s, p, o, article, sentence, date=None):
+    f = ID[f"fact/{key}"]
+    yield from [
+        (f, RDF.type, KG.Assertion),
+        (f, RDF.subject, s),
+        (f, RDF.predicate, p),
+        (f, RDF.object, o),
+        (f, KG.inArticle, article),
+        (f, PROV.wasDerivedFrom, article),
+        (f, KG.evidenceText, zh(sentence)),
+        (f, KG.startOffset, integer(0)),
+        (f, KG.endOffset, integer(5)),
+        (f, KG.rule, Literal("test.v1")),
+    ]
+    if date:
+        yield (f, KG.date, Literal(date, datatype=ns.XSD.date))
+
+
 def triples() -> list[tuple]:
     out = []
     out += entity(OFFICIAL, KG.Official, "刘文强", 5, "刘市长")
@@ -93,6 +111,9 @@ def triples() -> list[tuple]:
             (art, SCHEMA.headline, zh(headline)),
             (art, SCHEMA.datePublished, Literal(date, datatype=ns.XSD.date)),
         ]
+    out += fact("f1", OFFICIAL, KG.holdsPost, POST_GOV, ART2, "常务副市长刘文强出席推进会。", date="2023-02-20")
+    out += fact("f2", OFFICIAL, KG.holdsPost, POST_LOOSE, ART1, "党组成员刘文强。")  # no kg:date: the article's
+    out += fact("f3", AGENCY, KG.locatedIn, PLACE, ART2, f"聊城市人民政府位于聊城市。{HOSTILE}")
     out += mention("m4", OFFICIAL, ART2, 5, "刘文强出席推进会。")
     out += mention("m2", OFFICIAL, ART1, 90, "刘文强强调，要抓好落实。")
     out += mention("m1", OFFICIAL, ART1, 10, "常务副市长刘文强主持会议。")
@@ -156,20 +177,27 @@ def test_network_view_follows_the_layout():
     assert official["type"] == "Official" and official["label"] == "刘文强"
     assert official["aliases"] == ("刘市长",)
     assert official["mentions"] == 5
-    assert official["posts"] == (Post("党组成员", "市委某委员会"), Post("常务副市长", "聊城市人民政府"))
+    # dates: the assertion's kg:date, else the date of the article the assertion was read in
+    assert official["posts"] == (
+        Post("党组成员", "市委某委员会", "2023-05-01"),
+        Post("常务副市长", "聊城市人民政府", "2023-02-20"),
+    )
     # first three by article IRI then offset; the fourth never shows
     assert official["evidence"] == (
         Evidence("常务副市长刘文强主持会议。", "聊城召开工作会议", "2023-05-01"),
         Evidence("刘文强强调，要抓好落实。", "聊城召开工作会议", "2023-05-01"),
         Evidence("刘文强出席推进会。", "项目建设推进会", "2023-06-02"),
     )
-    edges = sorted((s, o, d["predicate"], d["title"]) for s, o, d in view.edges(data=True))
+    edges = sorted((s, o, d["predicate"], d["title"], d["evidence"]) for s, o, d in view.edges(data=True))
     assert edges == sorted(
         [
-            (str(OFFICIAL), str(AGENCY), "holdsPost", "常务副市长"),  # drawn to the post's org, not the post
-            (str(AGENCY), str(PLACE), "locatedIn", ""),
-            (str(ENTERPRISE), str(PLACE), "invests", ""),
-            (str(ORGANIZATION), str(ENTERPRISE), "partOf", ""),
+            # drawn to the post's org, not the post; evidence from the relation's kg:Assertion
+            (str(OFFICIAL), str(AGENCY), "holdsPost", "常务副市长",
+             Evidence("常务副市长刘文强出席推进会。", "项目建设推进会", "2023-06-02")),
+            (str(AGENCY), str(PLACE), "locatedIn", "",
+             Evidence(f"聊城市人民政府位于聊城市。{HOSTILE}", "项目建设推进会", "2023-06-02")),
+            (str(ENTERPRISE), str(PLACE), "invests", "", None),
+            (str(ORGANIZATION), str(ENTERPRISE), "partOf", "", None),
         ]
     )
 
@@ -231,11 +259,64 @@ def test_tooltips_show_posts_and_evidence(page):
     node = next(n for n in embedded(page, "NODES") if n["label"] == "刘文强")
     tip = node["title"]
     assert "类型: 官员 (Official)" in tip and "别名: 刘市长" in tip
-    assert "聊城市人民政府 常务副市长" in tip
-    assert "市委某委员会 党组成员" in tip  # the post without an org entity lives only here
+    assert "聊城市人民政府 常务副市长（2023-02-20）" in tip
+    assert "市委某委员会 党组成员（2023-05-01）" in tip  # the post without an org entity lives only here
     assert "常务副市长刘文强主持会议。" in tip and "《聊城召开工作会议》 2023-05-01" in tip
     assert "第四句不应出现" not in tip
     assert "提及: 5 次" in tip
+
+
+def test_side_panel_data_and_code(page):
+    """Clicking a node opens a panel built from structured data with textContent, never parsed as markup."""
+    node = next(n for n in embedded(page, "NODES") if n["label"] == "刘文强")
+    assert node["info"] == {
+        "type": "官员 Official",
+        "mentions": 5,
+        "posts": [["党组成员", "市委某委员会", "2023-05-01"], ["常务副市长", "聊城市人民政府", "2023-02-20"]],
+        "evidence": [
+            ["常务副市长刘文强主持会议。", "聊城召开工作会议", "2023-05-01"],
+            ["刘文强强调，要抓好落实。", "聊城召开工作会议", "2023-05-01"],
+            ["刘文强出席推进会。", "项目建设推进会", "2023-06-02"],
+        ],
+    }
+    script = Tags()
+    script.feed(page)
+    code = script.scripts[1]
+    assert 'network.on("click"' in code and "show(p.nodes[0])" in code and 'id="panel"' in page
+    assert "textContent" in code
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+        assert sink not in code, sink
+    assert embedded(page, "FOCUS") is None
+
+
+def test_edges_carry_evidence_and_family_styles(page):
+    ids = {n["label"]: n["id"] for n in embedded(page, "NODES")}
+    edges = {(e["from"], e["to"]): e for e in embedded(page, "EDGES")}
+    located = edges[(ids["聊城市人民政府"], ids["聊城市"])]
+    assert located["evidence"] == [f"聊城市人民政府位于聊城市。{HOSTILE}", "项目建设推进会", "2023-06-02"]
+    assert located["title"].startswith("locatedIn (位于)\n「聊城市人民政府位于聊城市。")
+    assert "—— 《项目建设推进会》 2023-06-02" in located["title"]
+    part_of = edges[(ids[BREAKOUT], ids[HOSTILE])]
+    post = edges[(ids["刘文强"], ids["聊城市人民政府"])]
+    invests = edges[(ids[HOSTILE], ids["聊城市"])]
+    assert located["dashes"] and part_of["dashes"]  # structure is dashed
+    assert post["dashes"] is False and invests["dashes"] is False
+    assert located["color"]["color"] == part_of["color"]["color"]  # one colour per family
+    assert len({post["color"]["color"], invests["color"]["color"], located["color"]["color"]}) == 3
+    assert invests["evidence"] is None and invests["title"] == "invests (投资)"
+    # the relations legend shows the predicates drawn, with the same colour and dashes
+    legend = re.search(r'<ul id="predicates">(.*?)</ul>', page, re.S).group(1)
+    assert re.findall(r'class="en">(\w+)<', legend) == ["holdsPost", "invests", "partOf", "locatedIn"]
+    assert f'stroke="{located["color"]["color"]}" stroke-width="2" stroke-dasharray' in legend
+
+
+def test_focus_node_is_marked_and_opened():
+    page = render_html(build(), title="t", focus=str(OFFICIAL))
+    nodes = {n["label"]: n for n in embedded(page, "NODES")}
+    assert embedded(page, "FOCUS") == nodes["刘文强"]["id"]
+    assert nodes["刘文强"]["borderWidth"] > nodes["聊城市"].get("borderWidth", 1)
+    assert not nodes["聊城市"].get("kgFocus")
+    assert "if (FOCUS !== null) { network.selectNodes([FOCUS]); show(FOCUS); }" in page
 
 
 def test_nodes_and_edges_are_styled(page):
@@ -259,6 +340,43 @@ def test_layout_is_seeded_and_physics_stops(page):
     assert options["nodes"]["font"]["face"] == html_export.FONT_STACK  # canvas labels use the CJK stack
     assert '"Noto Sans CJK SC", "Source Han Sans SC"' in html_export.FONT_STACK
     assert re.search(r'"stabilizationIterationsDone".*?setOptions\(\{physics: false\}\)', page, re.S)
+
+
+def test_small_graphs_settle_in_the_browser_large_ones_come_laid_out(page):
+    small_nodes = embedded(page, "NODES")
+    assert all("x" not in n and "y" not in n for n in small_nodes)
+    assert embedded(page, "OPTIONS")["physics"]["enabled"] is True
+
+    big = large_graph(html_export.LARGE_GRAPH + 1)
+    large = render_html(big, title="big")
+    options = embedded(large, "OPTIONS")
+    assert options["physics"]["enabled"] is False and options["edges"]["smooth"]["enabled"] is False
+    # no hover highlight (each one redraws everything); tooltips still show
+    assert options["interaction"]["hideEdgesOnDrag"] and options["interaction"]["hover"] is False
+    assert options["interaction"]["tooltipDelay"] == 150
+    assert options["nodes"]["font"]["face"] == html_export.FONT_STACK  # the rest of the options still apply
+    edges = embedded(large, "EDGES")
+    assert len(edges) == html_export.LARGE_GRAPH and not any(e["dashes"] for e in edges)  # solid: drawn faster
+    assert "位于" in large and "stroke-dasharray" not in large  # ... and the legend says so
+    nodes = embedded(large, "NODES")
+    assert len(nodes) == html_export.LARGE_GRAPH + 1
+    points = {(n["x"], n["y"]) for n in nodes}
+    assert len(points) == len(nodes)  # every node placed, no two on the same spot
+    # the page declares itself ready without waiting for a stabilisation that never comes
+    assert "if (OPTIONS.physics.enabled === false || NODES.length === 0)" in large
+    assert render_html(big, title="big") == large  # the layout is deterministic
+
+
+def large_graph(n: int) -> Graph:
+    """``n`` places, each (but the first) located in an earlier one: a tree, every node named."""
+    g = Graph()
+    for i in range(n):
+        iri = ID[f"place/p{i}"]
+        for row in entity(iri, KG.Place, f"地{i}", 1 + i % 5):
+            g.add(row)
+        if i:
+            g.add((iri, KG.locatedIn, ID[f"place/p{(i - 1) // 3}"]))
+    return g
 
 
 def test_search_and_filter_controls(page):

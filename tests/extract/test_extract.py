@@ -108,3 +108,29 @@ def test_every_hit_carries_a_rule_id():
     found, facts = hits("市委常委、副市长李明出席全市工作会议。")
     assert found and all(h.rule.endswith(".v1") for h in found)
     assert facts and all(f.rule.endswith(".v1") for f in facts)
+
+
+def test_gazetteer_is_leftmost_longest_and_stays_inside_the_text():
+    import re
+
+    from kg.extract.lexicon import Gazetteer, _alternation
+
+    words = ["北京", "北京市海淀区", "海淀", "市", "京市"]
+    gaz = Gazetteer(words)
+    regex = re.compile(_alternation(words))
+    for text in ["发自北京", "北京市海淀区中关村", "京市北京市海", "北"]:
+        assert [m.span() for m in gaz.finditer(text)] == [m.span() for m in regex.finditer(text)]
+        assert all(m.end() <= len(text) for m in gaz.finditer(text))
+
+
+def test_titles_after_a_name_and_former_posts():
+    found, facts = hits("座谈会上，周海明，潍坊市商务局副局长，介绍了情况。原县委书记孙建华也到场。")
+    assert ("周海明", "副局长", "潍坊市商务局") in {(f.s, f.o, f.attr("org")) for f in facts if f.p == "holdsPost"}
+    former = [f for f in facts if f.s == "孙建华"]
+    assert former and all(f.attr("former") == "true" for f in former)
+
+
+def test_project_capacity_and_amount():
+    found, _ = hits("华新集团投资12亿元建设年产5万吨锂电材料项目。")
+    project = [h for h in found if h.type == "Project"][0]
+    assert (project.attr("amount"), project.attr("unit"), project.attr("capacity")) == ("12", "亿元", "5万吨")

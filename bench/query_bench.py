@@ -1,0 +1,143 @@
+"""Query latency: every ontology/queries/*.rq and an entity lookup, on the seed graph and on a ≈10⁶-triple graph,
+with the default store (the Turtle file in rdflib) and the Oxigraph store.
+
+    python bench/query_bench.py                      # big graph: bench/out/scaling/x100/scale.ttl, built if missing
+    python bench/query_bench.py --big other.ttl --runs 30
+
+Prints p50/p95 per query and backend, load times and memory; writes bench/out/query_bench.json.
+Target: p50 < 20 ms on Oxigraph at 10⁶ triples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+sys.path.insert(0, str(HERE))
+
+from kg.oxistore import bulk_load, open_store  # noqa: E402
+from kg.store import card, find, load, run_query  # noqa: E402
+
+QUERIES = sorted((ROOT / "ontology" / "queries").glob("*.rq"))
+LOOKUPS = {"lookup exact": "聊城市工业和信息化局", "lookup alias": "市工信局"}
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(fn, runs: int) -> tuple[float, float]:
+    fn()  # warm-up (rdflib compiles, Oxigraph fills its caches)
+    laps = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        laps.append((time.perf_counter() - started) * 1000)
+    laps.sort()
+    return statistics.median(laps), laps[min(len(laps) - 1, int(round(0.95 * (len(laps) - 1))))]
+
+
+def workload(graph) -> dict:
+    jobs = {}
+    for path in QUERIES:
+        text = path.read_text(encoding="utf-8")
+        jobs[path.stem] = lambda text=text: run_query(graph, text)
+    for label, name in LOOKUPS.items():
+        def lookup(name=name):
+            found = find(graph, name)
+            return [card(graph, node) for node in found[:1]]
+        jobs[label] = lookup
+    return jobs
+
+
+def bench_graph(ttl: Path, runs: int, slow_runs: int, work: Path) -> dict:
+    triples = None
+    started = time.perf_counter()
+    graph = load(ttl)
+    rdflib_load = time.perf_counter() - started
+    triples = len(graph)
+    rdflib_rss = rss_mb()
+    store_path = work / f"{ttl.stem}.oxi"
+    started = time.perf_counter()
+    bulk_load(store_path, ttl.read_bytes())
+    oxi_load = time.perf_counter() - started
+    started = time.perf_counter()
+    store = open_store(store_path)
+    oxi_open = time.perf_counter() - started
+    result = {"graph": str(ttl), "triples": triples, "rdflib_load_s": round(rdflib_load, 2),
+              "rdflib_peak_rss_mb": round(rdflib_rss), "oxigraph_bulk_load_s": round(oxi_load, 2),
+              "oxigraph_open_ms": round(oxi_open * 1000, 1), "queries": {}}
+    for (name, r_job), o_job in zip(workload(graph).items(), workload(store).values(), strict=True):
+        r50, r95 = timed(r_job, slow_runs if triples > 100_000 else runs)
+        o50, o95 = timed(o_job, runs)
+        assert_same(r_job(), o_job(), name)
+        result["queries"][name] = {"rdflib_p50_ms": round(r50, 1), "rdflib_p95_ms": round(r95, 1),
+                                   "oxigraph_p50_ms": round(o50, 1), "oxigraph_p95_ms": round(o95, 1)}
+    del graph
+    return result
+
+
+def assert_same(a, b, name: str) -> None:
+    def norm(x):
+        if isinstance(x, tuple):  # (names, rows)
+            return x[0], [[str(v) if v is not None else "" for v in row] for row in x[1]]
+        return x
+    if norm(a) != norm(b):
+        raise SystemExit(f"{name}: rdflib and Oxigraph disagree")
+
+
+def big_graph(path: Path | None) -> Path:
+    if path:
+        return path
+    default = OUT / "scaling" / "x100" / "scale.ttl"
+    if not default.is_file():
+        print("building the 100× graph (bench/scaling.py --sizes 100 does the same)…", file=sys.stderr)
+        from corpus import make_corpus
+
+        corpus = OUT / "scaling" / "corpus"
+        if not (corpus / "c099").is_dir():
+            shutil.rmtree(corpus, ignore_errors=True)
+            make_corpus(101, corpus)
+        folders = sorted(corpus.glob("c[0-9][0-9][0-9]"))[:100]
+        subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", "build", *map(str, folders),
+                        "--out", str(default.parent), "--name", "scale", "--quiet", "--no-cache"], check=True)
+    return default
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=Path, default=ROOT / "graphs" / "seeds.ttl")
+    parser.add_argument("--big", type=Path, help="a large Turtle graph (default: the 100× scaling corpus)")
+    parser.add_argument("--runs", type=int, default=30, help="timed runs per query (Oxigraph, small graphs)")
+    parser.add_argument("--slow-runs", type=int, default=5, help="timed runs per query for rdflib on the big graph")
+    args = parser.parse_args()
+    work = OUT / "query_bench"
+    work.mkdir(parents=True, exist_ok=True)
+    results = [bench_graph(args.seed, args.runs, args.slow_runs, work),
+               bench_graph(big_graph(args.big), args.runs, args.slow_runs, work)]
+    (OUT / "query_bench.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    for r in results:
+        print(f"\n{r['graph']}: {r['triples']} triples; rdflib load {r['rdflib_load_s']} s "
+              f"(peak RSS {r['rdflib_peak_rss_mb']} MB); Oxigraph bulk load {r['oxigraph_bulk_load_s']} s, "
+              f"open {r['oxigraph_open_ms']} ms")
+        print(f"  {'query':<26} {'rdflib p50':>11} {'p95':>9} {'oxigraph p50':>13} {'p95':>9}   (ms)")
+        for name, q in r["queries"].items():
+            print(f"  {name:<26} {q['rdflib_p50_ms']:>11} {q['rdflib_p95_ms']:>9} {q['oxigraph_p50_ms']:>13} "
+                  f"{q['oxigraph_p95_ms']:>9}")
+    worst = max(q["oxigraph_p50_ms"] for q in results[-1]["queries"].values())
+    print(f"\nworst Oxigraph p50 at {results[-1]['triples']} triples: {worst} ms (target < 20 ms)")
+    print(f"wrote {OUT / 'query_bench.json'}")
+
+
+if __name__ == "__main__":
+    main()

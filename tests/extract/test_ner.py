@@ -1,0 +1,49 @@
+"""The NER model: exported weights decode exactly like crfsuite; spans and hits are well formed."""
+
+import pytest
+
+from kg.extract.ner import find_ner, model, spans
+from kg.read import normalise
+
+SENTENCES = [
+    "华新科技有限公司总经理周立新介绍，公司今年在潍坊市寒亭区新建两条生产线。",
+    "记者从省人力资源和社会保障厅获悉，全省技工院校招生规模扩大。",
+    "北京时间昨晚，皇家马德里队在主场击败对手，门将库尔图瓦表现出色。",
+    "",
+    "a",
+]
+
+
+def test_numpy_decoder_matches_crfsuite():
+    pycrfsuite = pytest.importorskip("pycrfsuite")
+    from pathlib import Path
+
+    from kg.extract.ner import MODEL_FILE, features
+    from kg.resources import data_path
+
+    path = data_path(MODEL_FILE)
+    if not Path(path).is_file():
+        pytest.skip("the crfsuite model is not in this install")
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(path))
+    texts = [normalise(s) for s in SENTENCES if s]
+    assert model().decode(texts) == [tagger.tag(features(t)) for t in texts]
+
+
+def test_batch_decoding_equals_one_by_one():
+    texts = [normalise(s) for s in SENTENCES]
+    assert model().decode(texts) == [model().decode([t])[0] if t else [] for t in texts]
+
+
+def test_spans_from_labels():
+    assert spans(["B-name", "I-name", "O", "B-company", "I-company", "I-name", "B-name"]) == [
+        (0, 2, "name"), (3, 5, "company"), (5, 6, "name"), (6, 7, "name")]
+
+
+def test_model_finds_untitled_people_and_companies():
+    text = normalise("记者从华新科技有限公司获悉，村民王建国说，新产品已投产。")
+    found = {(h.type, h.name) for h in find_ner(text)}
+    assert ("Enterprise", "华新科技有限公司") in found
+    assert ("Person", "王建国") in found
+    for h in find_ner(text):
+        assert text[h.start:h.end] == h.name and h.rule == "crf_ner.v1"
