@@ -82,8 +82,10 @@ def main() -> None:
               help="Dask scheduler address (tcp://host:8786); default: a local cluster of --jobs workers.")
 @click.option("--store", "store_spec", metavar="oxigraph:PATH",
               help="Also bulk-load the graph into a persistent Oxigraph store at PATH (replaced).")
+@click.option("--judgements", "judgements_file", type=click.Path(path_type=Path),
+              help="Reviewed resolution decisions (name A, name B, same|not-same, note; tab-separated).")
 def build(sources, out_dir, name, encoding, glob_pattern, date, city, quiet, jobs, no_cache, cache_dir, engine,
-          scheduler, store_spec):
+          scheduler, store_spec, judgements_file):
     """Build a graph from news pages: writes OUT/NAME.ttl (Turtle) and OUT/NAME.html (network view).
 
     SOURCES are files, folders (searched recursively) or - for standard input. Extraction runs in --jobs
@@ -95,6 +97,7 @@ def build(sources, out_dir, name, encoding, glob_pattern, date, city, quiet, job
     from .store import StoreError
 
     _check_date(date)
+    judgements = _judgements(judgements_file)
     if scheduler and engine != "dask":
         _fail("--scheduler needs --engine dask", 2)
     store_path = _store_path(store_spec) if store_spec else None
@@ -118,7 +121,7 @@ def build(sources, out_dir, name, encoding, glob_pattern, date, city, quiet, job
         report, _resolved, _graph = run_build(list(sources), out_dir=out_dir, name=name, encoding=encoding,
                                               glob=glob_pattern, date=date, city=city, on_file=tick,
                                               jobs=jobs or default_jobs(), cache_dir=cache_dir, engine=engine,
-                                              scheduler=scheduler, store=store_path)
+                                              scheduler=scheduler, store=store_path, judgements=judgements)
     except (EngineError, StoreError) as exc:
         _fail(str(exc))
     except ValueError as exc:
@@ -138,6 +141,17 @@ def build(sources, out_dir, name, encoding, glob_pattern, date, city, quiet, job
         _fail("no input could be read; nothing written")
     if report.errors:
         sys.exit(1)
+
+
+def _judgements(path: Path | None) -> list:
+    if path is None:
+        return []
+    from .judgements import JudgementError, read_judgements
+
+    try:
+        return read_judgements(path)
+    except JudgementError as exc:
+        _fail(str(exc), 2)
 
 
 def _stderr_console():
@@ -457,3 +471,29 @@ def viz(name, hops, types_text, graph_path, out_file):
     except OSError as exc:
         _fail(f"{exc.filename or out_file}: cannot write output ({exc.strerror})")
     click.echo(f"wrote {out_file}  ({view.number_of_nodes()} entities, {view.number_of_edges()} relations)")
+
+
+@main.command()
+@_graph_option
+def candidates(graph_path):
+    """List the merges resolution was unsure about, with evidence for each side, for a person to judge.
+
+    Copy a line into a judgements file (same or not-same) and rebuild with --judgements FILE.
+    """
+    from .store import StoreError, load, merge_candidates
+
+    try:
+        graph = load(graph_path)
+    except StoreError as exc:
+        _fail(str(exc))
+    found = merge_candidates(graph)
+    if not found:
+        click.echo("no merge candidates")
+        return
+    for n, c in enumerate(found, 1):
+        click.echo(f"{n}. {c['a']} ≈ {c['b']}  ({c['type']}, confidence {c['confidence']})")
+        click.echo(f"   why: {c['reason']}")
+        for side in ("a", "b"):
+            for date, headline, evidence in c[f"{side}_evidence"][:2]:
+                click.echo(f"   {c[side]}: {date or '(no date)'} {headline or '(untitled)'} — “{evidence}”")
+        click.echo(f"   judge: {c['a']}\t{c['b']}\tsame|not-same")

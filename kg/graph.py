@@ -95,6 +95,15 @@ def build_graph(resolved: Resolved) -> Graph:
         _add_entity(g, e, names[(e.type, e.name)], texts, article_source)
     for r in resolved.relations:
         _add_relation(g, r, names, by_name)
+    for c in resolved.candidates:
+        a, b = entity_iri(c.a), entity_iri(c.b)
+        node = iri("candidate", _hash(c.a, c.b))
+        g.add((a, KG.suspectedSame, b))
+        g.add((node, RDF.type, KG.MergeCandidate))
+        g.add((node, KG.left, a))
+        g.add((node, KG.right, b))
+        g.add((node, KG.confidence, Literal(f"{c.confidence:.2f}", datatype=XSD.decimal)))
+        g.add((node, KG.reason, Literal(c.reason)))
     return g
 
 

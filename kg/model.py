@@ -160,6 +160,28 @@ class Document:
     relations: list[Relation]
 
 
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """A person's decision about two names (a line of ``resolve.tsv``): the same thing or not."""
+
+    a: str
+    b: str
+    same: bool
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """Two entities resolution suspects are one, left for a person to judge."""
+
+    a: str  # entity ids
+    b: str
+    a_name: str
+    b_name: str
+    confidence: float
+    reason: str
+
+
 @dataclass(slots=True)
 class Resolved:
     """The resolve stage's output: one entity per real thing, relations over canonical names."""
@@ -167,6 +189,7 @@ class Resolved:
     documents: list[Document]
     entities: list[Entity]
     relations: list[Relation]
+    candidates: list[Candidate] = field(default_factory=list)
 
 
 def source_key(path: str) -> str:

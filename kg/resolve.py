@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .extract.lexicon import Division, Lexicon, lexicon
-from .model import Document, Entity, Evidence, Mention, Post, Relation, Resolved
+from .model import Candidate, Document, Entity, Evidence, Judgement, Mention, Post, Relation, Resolved
 
 PERSON_TYPES = ("Official", "Person")
 TYPE_SLUG = {"Official": "person", "Person": "person", "Journalist": "journalist", "Agency": "agency",
@@ -37,8 +37,13 @@ class Context:
     county: dict[str, Division] = field(default_factory=dict)  # article id -> county
 
 
-def resolve(documents: list[Document], *, city: str | None = None) -> Resolved:
+def resolve(documents: list[Document], *, city: str | None = None,
+            judgements: list[Judgement] | None = None) -> Resolved:
+    """Cluster mentions into entities. ``judgements`` (from a reviewed ``resolve.tsv``) merge names judged the
+    same and keep apart names judged not the same; what resolution is unsure about becomes a candidate."""
     lex = lexicon()
+    judgements = judgements or []
+    apart = {frozenset((j.a, j.b)) for j in judgements if not j.same}
     forced = _division_named(city, lex) if city else None
     clusters: dict[tuple[str, str], _Cluster] = {}
     canon_of: dict[tuple[str, str, str], tuple[str, str]] = {}  # (doc path, type, name) -> (type, canonical)
@@ -63,12 +68,13 @@ def resolve(documents: list[Document], *, city: str | None = None) -> Resolved:
                 key = (doc.source.path, "Agency", r.attr("org"))
                 canon_of.setdefault(key, _canonical(r.attr("org_type") or "Agency", r.attr("org"),
                                                     r.evidence.article, doc_ctx, lex))
-    merged = _merge_enterprises(clusters)
-    _merge_people(clusters, merged)
+    merged = _merge_enterprises(clusters, apart)
+    _merge_programme_variants(clusters, merged, documents, apart)
+    _apply_judgements(clusters, merged, judgements)
 
     def final(path: str, typ: str, name: str) -> tuple[str, str]:
         t, c = canon_of.get((path, typ, name)) or (typ, name)
-        key = merged.get((_group(t), c), (_group(t), c))
+        key = _root(merged, (_group(t), c))
         cl = clusters.get(key)
         return (cl.type, cl.name) if cl else (t, c)
 
@@ -101,6 +107,7 @@ def resolve(documents: list[Document], *, city: str | None = None) -> Resolved:
     relations += _org_hierarchy(clusters, relations)
     relations = _dedupe(relations)
     entities = [cl.entity() for key, cl in sorted(clusters.items()) if key not in merged]
+    judged = {frozenset((j.a, j.b)) for j in judgements}
     by_name = {(e.type, e.name): e for e in entities}
     for r in sorted(relations, key=lambda r: (r.attr("date") or "9999", r.evidence.article, r.evidence.start)):
         if r.p == "holdsPost":
@@ -109,7 +116,27 @@ def resolve(documents: list[Document], *, city: str | None = None) -> Resolved:
                 ent.posts.append(Post(r.o, r.attr("org"), r.attr("date") or None, r.evidence.article))
     for e in entities:
         e.posts.sort(key=lambda p: (p.date or "", p.title, p.org, p.article))
-    return Resolved(documents, entities, relations)
+    return Resolved(documents, entities, relations, _candidates(entities, judged))
+
+
+def _candidates(entities: list[Entity], judged: set[frozenset[str]]) -> list[Candidate]:
+    """People whose names are one character apart and who hold a post in common: most likely one person and
+    an OCR or typing slip, but a person must decide (``kg candidates``). Never merged automatically."""
+    out = []
+    people = [e for e in entities if e.type in PERSON_TYPES and e.posts]
+    for i, a in enumerate(people):
+        for b in people[i + 1:]:
+            if len(a.name) != len(b.name) or sum(x != y for x, y in zip(a.name, b.name, strict=True)) != 1:
+                continue
+            if frozenset((a.name, b.name)) in judged:
+                continue
+            shared = sorted({(p.title, p.org) for p in a.posts} & {(p.title, p.org) for p in b.posts})
+            if not shared:
+                continue
+            confidence = min(0.95, 0.5 + 0.15 * len(shared))
+            reason = "names one character apart; same posts: " + "; ".join(f"{t} — {o}" for t, o in shared)
+            out.append(Candidate(a.id, b.id, a.name, b.name, round(confidence, 2), reason))
+    return sorted(out, key=lambda c: (-c.confidence, c.a_name, c.b_name))
 
 
 # ---------------------------------------------------------------- clusters
@@ -148,14 +175,15 @@ def _group(typ: str) -> str:
     return TYPE_SLUG.get(typ, typ)
 
 
-def _merge_enterprises(clusters: dict[tuple[str, str], _Cluster]) -> dict[tuple[str, str], tuple[str, str]]:
+def _merge_enterprises(clusters: dict[tuple[str, str], _Cluster],
+                       apart: set[frozenset[str]]) -> dict[tuple[str, str], tuple[str, str]]:
     """Merge an enterprise into the one that is the same name with a place before it."""
     lex = lexicon()
     merged: dict[tuple[str, str], tuple[str, str]] = {}
     names = {name for (g, name) in clusters if g == "enterprise"}
     for name in sorted(names, key=len):
         for longer in sorted(names, key=lambda n: (-len(n), n)):
-            if longer == name or not longer.endswith(name):
+            if longer == name or not longer.endswith(name) or frozenset((name, longer)) in apart:
                 continue
             prefix = longer[: -len(name)]
             if prefix in lex.place_names:
@@ -166,9 +194,48 @@ def _merge_enterprises(clusters: dict[tuple[str, str], _Cluster]) -> dict[tuple[
     return merged
 
 
-def _merge_people(clusters, merged) -> None:
-    """People are keyed by name already (Official and Person share a key); nothing more to do in v1."""
-    return None
+def _root(merged: dict, key: tuple[str, str]) -> tuple[str, str]:
+    seen = set()
+    while key in merged and key not in seen:
+        seen.add(key)
+        key = merged[key]
+    return key
+
+
+def _merge_programme_variants(clusters, merged, documents: list[Document], apart) -> None:
+    """A programme named on a page once in full and elsewhere without its leading field word (工业…诊断 /
+    …诊断) is one programme: the shorter name ends the longer one and both stand on the same page."""
+    pages: dict[str, set[str]] = {}
+    for doc in documents:
+        pages[doc.source.path] = {m.name for m in doc.mentions if m.type == "Programme"}
+    names = sorted({name for (g, name) in clusters if g == "programme"}, key=lambda n: (len(n), n))
+    for short in names:
+        for longer in sorted(names, key=lambda n: (-len(n), n)):
+            if len(short) < 4 or longer == short or not longer.endswith(short) or len(longer) - len(short) > 3:
+                continue
+            if frozenset((short, longer)) in apart:
+                continue
+            if any(short in ns and longer in ns for ns in pages.values()):
+                src, dst = _root(merged, ("programme", short)), _root(merged, ("programme", longer))
+                if src != dst:
+                    clusters[dst].absorb(clusters[src])
+                    merged[src] = dst
+                break
+
+
+def _apply_judgements(clusters, merged, judgements: list[Judgement]) -> None:
+    """Names judged the same become one entity under the first name (any alias finds it)."""
+    by_name: dict[str, tuple[str, str]] = {}
+    for key, cl in clusters.items():
+        for name in [cl.name, *cl.surfaces]:
+            by_name.setdefault(name, key)
+    for j in judgements:
+        if not j.same or j.a not in by_name or j.b not in by_name:
+            continue
+        dst, src = _root(merged, by_name[j.a]), _root(merged, by_name[j.b])
+        if src != dst and src[0] == dst[0]:
+            clusters[dst].absorb(clusters[src])
+            merged[src] = dst
 
 
 # ---------------------------------------------------------------- canonical names

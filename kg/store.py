@@ -219,3 +219,21 @@ def stats(graph: Graph) -> tuple[list[tuple[str, int]], list[tuple[str, int]], i
         if n:
             preds.append((name, n))
     return types, preds, len(graph)
+
+
+CANDIDATES_Q = """SELECT ?c ?a ?b ?conf ?reason WHERE {
+  ?c a kg:MergeCandidate ; kg:left ?a ; kg:right ?b ; kg:confidence ?conf ; kg:reason ?reason .
+}"""
+
+
+def merge_candidates(graph: Graph) -> list[dict]:
+    """Merge candidates of a graph, most confident first, with each side's articles and evidence."""
+    _, rows = run_query(graph, CANDIDATES_Q)
+    out = []
+    for _c, a, b, conf, reason in rows:
+        ca, cb = card(graph, a), card(graph, b)
+        out.append({"a": ca.name, "b": cb.name, "type": ca.type, "confidence": str(conf), "reason": str(reason),
+                    "a_evidence": [(d, h, ev) for d, h, _art, ev in ca.articles],
+                    "b_evidence": [(d, h, ev) for d, h, _art, ev in cb.articles]})
+    return sorted(out, key=lambda c: (-float(c["confidence"]), c["a"], c["b"]))
+

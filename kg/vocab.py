@@ -39,6 +39,7 @@ class KG(DefinedNamespace):
     Post: URIRef  # a post held by an official (org:Post)
     Mention: URIRef  # where an entity is named in an article, with the evidence sentence
     Assertion: URIRef  # one extracted relation with its evidence (an rdf:Statement)
+    MergeCandidate: URIRef  # two entities suspected to be one, left for a person to judge
 
     # relation predicates of DESIGN.md (object properties between entities)
     holdsPost: URIRef
@@ -63,6 +64,11 @@ class KG(DefinedNamespace):
     honour: URIRef  # the honour or list of awarded
     capacity: URIRef  # a project's stated capacity (年产120万吨)
     former: URIRef  # a post read as former (原…)
+    suspectedSame: URIRef  # entity -> entity resolution suspects is the same (not merged)
+    left: URIRef
+    right: URIRef
+    confidence: URIRef
+    reason: URIRef
 
     # record keeping
     mentionOf: URIRef

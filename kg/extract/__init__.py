@@ -15,7 +15,7 @@ from ..segment import Para, article_paras, resolve_date, segment_page
 from .base import Fact, Hit, Text, drop_overlaps
 from .events import find_events, find_projects
 from .lexicon import Lexicon, lexicon
-from .ner import find_ner
+from .ner import find_ner, find_ner_many
 from .orgs import find_orgs
 from .people import find_people, find_repeats
 from .places import find_places
@@ -35,10 +35,11 @@ def extract_document(source: Source, paras: list[Para], articles: list[Article],
     """``page``: a newspaper page (model-only names need grammatical support); ``False`` for free text."""
     lex = lexicon()
     views: list[tuple[Article, Flat, Text, list[Hit], list[Fact]]] = []
-    for art in articles:
-        flat = flatten(source.text, article_paras(paras, art))
+    flats = [flatten(source.text, article_paras(paras, art)) for art in articles]
+    model_hits = find_ner_many([f.text for f in flats], page=page)  # one pass over the whole page
+    for art, flat, found in zip(articles, flats, model_hits, strict=True):
         t = Text(flat.text)
-        hits, facts = extract_text(t, lex, art, page=page)
+        hits, facts = extract_text(t, lex, art, page=page, model_hits=found)
         views.append((art, flat, t, hits, facts))
     _add_repeats(views)
     mentions: list[Mention] = []
@@ -53,7 +54,7 @@ def extract_document(source: Source, paras: list[Para], articles: list[Article],
 
 
 def extract_text(t: Text, lex: Lexicon | None = None, article: Article | None = None,
-                 page: bool = False) -> tuple[list[Hit], list[Fact]]:
+                 page: bool = False, model_hits: list[Hit] | None = None) -> tuple[list[Hit], list[Fact]]:
     """All hits and facts of one flat text (an article, or a line of ``kg extract --from-jsonl``).
 
     The text must be normalised (``kg.read.normalise``): the rules match ASCII punctuation."""
@@ -68,7 +69,7 @@ def extract_text(t: Text, lex: Lexicon | None = None, article: Article | None = 
     named = drop_overlaps(progs + orgs + events + projects + [h for h in people if h.type != "Position"]
                           + journalists)
     places = find_places(t, lex, named)
-    model = find_ner(t.text, page=page)
+    model = find_ner(t.text, page=page) if model_hits is None else model_hits
     named, places, positions = _add_model_hits(model, named, places, positions)
     hits = sorted(named + places + positions, key=lambda h: (h.start, h.end))
     return hits, facts
@@ -118,6 +119,10 @@ def _add_repeats(views) -> None:
                 names.setdefault(h.name, h.type)
             elif h.rule == "alias.v1" or (h.type == "Programme" and len(h.name) >= 4 and h.rule != "document.v1"):
                 names.setdefault(h.name, h.type)
+    for name, typ in list(names.items()):
+        tail = _field_tail(name) if typ == "Programme" else ""
+        if tail:
+            names.setdefault(tail, typ)  # 工业…诊断 is also written without its field word: …诊断
     if not names:
         return
     for i, (art, flat, t, hits, facts) in enumerate(views):
@@ -125,6 +130,17 @@ def _add_repeats(views) -> None:
         extra = find_repeats(t, names, taken)
         extra = [h for h in extra if h.type not in ("Official", "Person") or len(h.name) >= 2]
         views[i] = (art, flat, t, sorted(hits + extra, key=lambda h: (h.start, h.end)), facts)
+
+
+def _field_tail(name: str) -> str:
+    """A programme's name without its leading field word (a two-character dictionary noun), when at least four
+    characters remain: the short form a page uses once the full name was given."""
+    from .lexicon import word_tags
+
+    head = name[:2]
+    if len(name) - 2 >= 4 and word_tags().get(head, "")[:1] == "n" and not any(c in name for c in "“”《》"):
+        return name[2:]
+    return ""
 
 
 def _mention(flat: Flat, art: Article, h: Hit) -> Mention:

@@ -48,18 +48,21 @@ class Gazetteer:
         for w in self.words:
             lengths.setdefault(w[0], set()).add(len(w))
         self.lengths = {ch: sorted(ls, reverse=True) for ch, ls in lengths.items()}
+        self.first = re.compile("[" + "".join(re.escape(ch) for ch in sorted(self.lengths)) + "]")
 
     def finditer(self, text: str):
-        i, n = 0, len(text)
+        n = len(text)
         lengths, words = self.lengths, self.words
-        while i < n:
-            for k in lengths.get(text[i], ()):
+        pos = 0
+        for m in self.first.finditer(text):  # only where some word could start
+            i = m.start()
+            if i < pos:
+                continue
+            for k in lengths[text[i]]:
                 if i + k <= n and text[i:i + k] in words:
                     yield _Match(text, i, i + k)
-                    i += k
+                    pos = i + k
                     break
-            else:
-                i += 1
 
 
 class _Match:

@@ -29,6 +29,8 @@ LABEL_TYPE = {"name": "Person", "company": "Enterprise", "government": "Agency",
               "position": "Position", "address": "Place"}
 TEMPLATES = ("c", "p1", "n1", "p2", "n2", "p1c", "cn1", "wt", "wpt", "pwt")
 FLAGS = ("sur", "sT", "eT", "sX", "eX", "sG", "eG")
+BATCH = 64  # sentences decoded together
+POSTERIOR = True  # decode by the most probable label per position (else Viterbi)
 MIN_CONFIDENCE = 0.5  # the least probable label of a span; chosen on a validation slice (bench/ner_threshold.py)
 
 
@@ -37,6 +39,13 @@ def _lexicon_res():
     """Title words, organisation suffixes and divisions as three matchers (leftmost-longest)."""
     lex = lexicon()
     return lex.surnames, (("T", lex.title_re), ("X", lex.org_suffix_re), ("G", lex.place_re))
+
+
+@lru_cache(maxsize=64)
+def _positions(k: int) -> tuple[str, ...]:
+    """Position-in-word labels of a k-character word, with its length capped at 5: S1 | B2 E2 | B3 M3 E3 …"""
+    c = min(k, 5)
+    return (f"S{c}",) if k == 1 else (f"B{c}", *([f"M{c}"] * (k - 2)), f"E{c}")
 
 
 def columns(text: str) -> tuple[dict[str, list[str]], list[list[str]]]:
@@ -48,10 +57,8 @@ def columns(text: str) -> tuple[dict[str, list[str]], list[list[str]]]:
     word_tag: list[str] = []
     for tok in tokenizer()(text):
         k = len(tok)
-        tag = tags.get(tok, "OOV")
-        word_pos += [f"S{min(k, 5)}"] if k == 1 else [f"B{min(k, 5)}", *([f"M{min(k, 5)}"] * (k - 2)),
-                                                      f"E{min(k, 5)}"]
-        word_tag += [tag] * k
+        word_pos += _positions(k)
+        word_tag += [tags.get(tok, "OOV")] * k
     flags: list[list[str]] = [["sur"] if c in surnames else [] for c in text]
     for kind, pattern in patterns:
         for m in pattern.finditer(text):
@@ -90,6 +97,7 @@ class Model:
         self.transitions = transitions  # [from, to]
         self.zero = weights.shape[0] - 1
         self._tables = [index.get(name, {}) for name in TEMPLATES]
+        self._weights32 = weights.astype(np.float32)
 
     @classmethod
     def from_crfsuite(cls, path: str) -> Model:
@@ -136,27 +144,28 @@ class Model:
                        z["transitions"].astype(np.float64))
 
     def emissions(self, texts: list[str]) -> np.ndarray:
-        """Scores [position, label] of all texts concatenated: one gather per template for the whole batch."""
+        """Scores [position, label] of all texts concatenated: one gather over the template columns for the
+        whole batch, then each lexicon flag added where it is set (flags are rare)."""
         zero = self.zero
-        per_template: list[list[int]] = [[] for _ in TEMPLATES]
-        flag_rows = {k: self.index.get(k, {}).get("", zero) for k in FLAGS}
-        flag_pos: list[int] = []
-        flag_ids: list[int] = []
+        values: list[list[str]] = [[] for _ in TEMPLATES]
+        flagged: dict[str, list[int]] = {f: [] for f in FLAGS}
         offset = 0
         for text in texts:
             cols, flags = columns(text)
-            n = len(text)
             for t, name in enumerate(TEMPLATES):
-                per_template[t] += map(self._tables[t].get, cols[name], repeat(zero, n))
+                values[t] += cols[name]
             for i, fl in enumerate(flags):
                 for f in fl:
-                    flag_pos.append(offset + i)
-                    flag_ids.append(flag_rows.get(f, zero))
+                    flagged[f].append(offset + i)
             offset += len(text)
-        ids = np.array(per_template, dtype=np.int64)
-        scores = self.weights[ids].sum(axis=0) + self.weights[self.index.get("b", {}).get("", zero)]
-        if flag_pos:
-            np.add.at(scores, np.array(flag_pos), self.weights[np.array(flag_ids)])
+        ids = np.array([list(map(table.get, vals, repeat(zero, offset)))
+                        for table, vals in zip(self._tables, values, strict=True)], dtype=np.int32)
+        scores = self._weights32[ids].sum(axis=0, dtype=np.float64)
+        scores += self.weights[self.index.get("b", {}).get("", zero)]
+        for f, positions in flagged.items():
+            row = self.index.get(f, {}).get("")
+            if positions and row is not None:
+                scores[positions] += self.weights[row]  # one flag of a kind per position: no repeats
         return scores
 
     def padded(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -204,25 +213,24 @@ class Model:
         return out
 
     def marginals(self, em: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
-        """P(label at position | text) for every text of the batch, by forward-backward."""
-        trans = self.transitions
+        """P(label at position | text) for every text of the batch: forward-backward in scaled probability
+        space (one small matrix product per position; each step renormalised, which cancels out)."""
         longest = em.shape[1]
-        alpha = np.zeros_like(em)
-        alpha[:, 0] = em[:, 0]
+        p_em = np.exp(em - em.max(axis=2, keepdims=True))
+        p_tr = np.exp(self.transitions - self.transitions.max())
+        alpha = np.empty_like(p_em)
+        alpha[:, 0] = p_em[:, 0] / p_em[:, 0].sum(axis=1, keepdims=True)
         for i in range(1, longest):
-            alpha[:, i] = _logsumexp(alpha[:, i - 1, :, None] + trans[None], axis=1) + em[:, i]
-        beta = np.zeros_like(em)
+            a = (alpha[:, i - 1] @ p_tr) * p_em[:, i]
+            alpha[:, i] = a / a.sum(axis=1, keepdims=True)
+        beta = np.ones_like(p_em)
         for i in range(longest - 2, -1, -1):
-            step = _logsumexp(trans[None] + (em[:, i + 1] + beta[:, i + 1])[:, None, :], axis=2)
-            beta[:, i] = np.where((i + 1 < lengths)[:, None], step, 0.0)
-        out = []
-        for b, n in enumerate(lengths):
-            if n == 0:
-                out.append(np.zeros((0, len(self.labels))))
-                continue
-            log_z = _logsumexp(alpha[b, n - 1][None], axis=1)[0]
-            out.append(np.exp(alpha[b, :n] + beta[b, :n] - log_z))
-        return out
+            b = (p_em[:, i + 1] * beta[:, i + 1]) @ p_tr.T
+            b /= b.sum(axis=1, keepdims=True)
+            beta[:, i] = np.where((i + 1 < lengths)[:, None], b, 1.0)
+        post = alpha * beta
+        post /= post.sum(axis=2, keepdims=True)
+        return [post[b, :n] for b, n in enumerate(lengths)]
 
     def decode(self, texts: list[str]) -> list[list[str]]:
         if not texts:
@@ -230,16 +238,18 @@ class Model:
         return self.viterbi(*self.padded(texts))
 
     def analyse(self, texts: list[str]) -> list[tuple[list[str], np.ndarray]]:
-        """Labels and their per-position probabilities, from one computation of the emissions."""
+        """Labels and their per-position probabilities, from one computation of the emissions. Labels are the
+        most probable label of each position (posterior decoding): the probabilities are needed anyway for
+        confidence, and this saves a Viterbi pass (bench/ner_threshold.py compares the two)."""
         if not texts:
             return []
         em, lengths = self.padded(texts)
-        return list(zip(self.viterbi(em, lengths), self.marginals(em, lengths), strict=True))
-
-
-def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
-    top = x.max(axis=axis, keepdims=True)
-    return (top + np.log(np.exp(x - top).sum(axis=axis, keepdims=True))).squeeze(axis)
+        probs = self.marginals(em, lengths)
+        if POSTERIOR:
+            labels = [[self.labels[k] for k in p.argmax(axis=1)] for p in probs]
+        else:
+            labels = self.viterbi(em, lengths)
+        return list(zip(labels, probs, strict=True))
 
 
 @lru_cache(maxsize=1)
@@ -262,34 +272,50 @@ def spans(labels: list[str]) -> list[tuple[int, int, str]]:
 
 
 def find_ner(text: str, limit: int = 256, page: bool = False) -> list[Hit]:
-    """Model hits over a flat text, decoded sentence by sentence (long runs cut at ``limit`` characters).
+    """Model hits over one flat text (see ``find_ner_many``)."""
+    return find_ner_many([text], limit, page)[0]
 
-    ``page``: the text is part of a newspaper page, where the rules already read the government prose the model
+
+def find_ner_many(texts: list[str], limit: int = 256, page: bool = False) -> list[list[Hit]]:
+    """Model hits over several flat texts, decoded sentence by sentence (long runs cut at ``limit`` characters)
+    in batches of similar length, so a page's articles cost one pass.
+
+    ``page``: the texts are newspaper articles, where the rules already read the government prose the model
     was not trained on; there a model-only name also needs grammatical support (``supported``)."""
     m = model()
+    out: list[list[Hit]] = [[] for _ in texts]
     if m is None:
-        return []
-    pieces = []
-    for s, e in sentences(text):
-        for a in range(s, e, limit):
-            chunk = text[a:min(e, a + limit)]
-            if chunk.strip():
-                pieces.append((a, chunk))
-    hits = []
+        return out
+    pieces = []  # (text index, offset, chunk)
+    for n, text in enumerate(texts):
+        for s, e in sentences(text):
+            for a in range(s, e, limit):
+                chunk = text[a:min(e, a + limit)]
+                if chunk.strip():
+                    pieces.append((n, a, chunk))
     index = {label: k for k, label in enumerate(m.labels)}
-    for (a, chunk), (labels, probs) in zip(pieces, m.analyse([c for _, c in pieces]), strict=True):
+    results: list = [None] * len(pieces)
+    order = sorted(range(len(pieces)), key=lambda k: len(pieces[k][2]))
+    for start in range(0, len(order), BATCH):  # similar lengths together: little padding
+        batch = order[start:start + BATCH]
+        for k, result in zip(batch, m.analyse([pieces[k][2] for k in batch]), strict=True):
+            results[k] = result
+    for (n, a, chunk), (labels, probs) in zip(pieces, results, strict=True):
         for i, j, label in spans(labels):
             typ = LABEL_TYPE.get(label)
             raw = chunk[i:j]
             name = raw.strip()
+            if not typ or len(name) < 2:
+                continue
             confidence = min(probs[k, index[labels[k]]] for k in range(i, j))
-            if typ and len(name) >= 2 and confidence >= MIN_CONFIDENCE:
-                lead = len(raw) - len(raw.lstrip())
-                hit = Hit(typ, a + i + lead, a + i + lead + len(name), name, "crf_ner.v1",
-                          (("confidence", f"{confidence:.2f}"),))
-                if plausible(hit, text) and (not page or supported(hit)):
-                    hits.append(hit)
-    return hits
+            if confidence < MIN_CONFIDENCE:
+                continue
+            lead = len(raw) - len(raw.lstrip())
+            hit = Hit(typ, a + i + lead, a + i + lead + len(name), name, "crf_ner.v1",
+                      (("confidence", f"{confidence:.2f}"),))
+            if plausible(hit, texts[n]) and (not page or supported(hit)):
+                out[n].append(hit)
+    return out
 
 
 # ---------------------------------------------------------------- plausibility of model hits
