@@ -177,20 +177,21 @@ def _group(typ: str) -> str:
 
 def _merge_enterprises(clusters: dict[tuple[str, str], _Cluster],
                        apart: set[frozenset[str]]) -> dict[tuple[str, str], tuple[str, str]]:
-    """Merge an enterprise into the one that is the same name with a place before it."""
+    """Merge a body into the one that is the same name with a place before it (东昌府区…小学 / …小学)."""
     lex = lexicon()
     merged: dict[tuple[str, str], tuple[str, str]] = {}
-    names = {name for (g, name) in clusters if g == "enterprise"}
-    for name in sorted(names, key=len):
-        for longer in sorted(names, key=lambda n: (-len(n), n)):
-            if longer == name or not longer.endswith(name) or frozenset((name, longer)) in apart:
-                continue
-            prefix = longer[: -len(name)]
-            if prefix in lex.place_names:
-                src, dst = ("enterprise", name), ("enterprise", longer)
-                clusters[dst].absorb(clusters[src])
-                merged[src] = dst
-                break
+    for group in ("enterprise", "organization", "agency"):
+        names = {name for (g, name) in clusters if g == group}
+        for name in sorted(names, key=len):
+            for longer in sorted(names, key=lambda n: (-len(n), n)):
+                if longer == name or not longer.endswith(name) or frozenset((name, longer)) in apart:
+                    continue
+                prefix = longer[: -len(name)]
+                if prefix in lex.place_names and len(name) >= 4:
+                    src, dst = (group, name), (group, longer)
+                    clusters[dst].absorb(clusters[src])
+                    merged[src] = dst
+                    break
     return merged
 
 
@@ -207,20 +208,21 @@ def _merge_programme_variants(clusters, merged, documents: list[Document], apart
     …诊断) is one programme: the shorter name ends the longer one and both stand on the same page."""
     pages: dict[str, set[str]] = {}
     for doc in documents:
-        pages[doc.source.path] = {m.name for m in doc.mentions if m.type == "Programme"}
-    names = sorted({name for (g, name) in clusters if g == "programme"}, key=lambda n: (len(n), n))
-    for short in names:
-        for longer in sorted(names, key=lambda n: (-len(n), n)):
-            if len(short) < 4 or longer == short or not longer.endswith(short) or len(longer) - len(short) > 3:
-                continue
-            if frozenset((short, longer)) in apart:
-                continue
-            if any(short in ns and longer in ns for ns in pages.values()):
-                src, dst = _root(merged, ("programme", short)), _root(merged, ("programme", longer))
-                if src != dst:
-                    clusters[dst].absorb(clusters[src])
-                    merged[src] = dst
-                break
+        pages[doc.source.path] = {m.name for m in doc.mentions if m.type in ("Programme", "Event")}
+    for group, gap in (("programme", 3), ("event", 40)):
+        names = sorted({name for (g, name) in clusters if g == group}, key=lambda n: (len(n), n))
+        for short in names:
+            for longer in sorted(names, key=lambda n: (-len(n), n)):
+                if len(short) < 4 or longer == short or not longer.endswith(short) or len(longer) - len(short) > gap:
+                    continue
+                if frozenset((short, longer)) in apart:
+                    continue
+                if any(short in ns and longer in ns for ns in pages.values()):
+                    src, dst = _root(merged, (group, short)), _root(merged, (group, longer))
+                    if src != dst:
+                        clusters[dst].absorb(clusters[src])
+                        merged[src] = dst
+                    break
 
 
 def _apply_judgements(clusters, merged, judgements: list[Judgement]) -> None:

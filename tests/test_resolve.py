@@ -49,3 +49,17 @@ def test_city_override_and_unknown_city():
     assert entity(resolve([doc], city="潍坊"), "市工信局").name == "潍坊市工业和信息化局"
     with pytest.raises(ValueError, match="unknown city"):
         resolve([doc], city="不存在市")
+
+
+def test_short_names_the_page_gives_resolve_to_the_full_name(seed_resolved):
+    assert entity(seed_resolved, "中通客车").name == "中通客车股份有限公司"
+    assert entity(seed_resolved, "森盛食品").name == "森盛(山东)食品有限公司"
+
+
+def test_short_name_rule_on_a_made_up_page():
+    text = "本报讯（记者 王明）潍坊华丰纺织(山东)有限公司扩产。华丰纺织负责人说，订单充足。华丰也在招工。"
+    page = Source("p.txt", text, "utf-8")
+    r = resolve([extract_page(page)], city="潍坊")
+    company = entity(r, "华丰纺织")
+    assert company.name == "潍坊华丰纺织(山东)有限公司"
+    assert "华丰" not in company.aliases  # a two-character brand alone is never matched

@@ -123,13 +123,44 @@ def _add_repeats(views) -> None:
         tail = _field_tail(name) if typ == "Programme" else ""
         if tail:
             names.setdefault(tail, typ)  # 工业…诊断 is also written without its field word: …诊断
-    if not names:
+    shorts: dict[str, str] = {}
+    for _art, _flat, _t, hits, _facts in views:
+        for h in hits:
+            if h.type == "Enterprise" and h.rule == "org_suffix.v1":
+                for short in _short_names(h.name):
+                    shorts.setdefault(short, h.name)
+    if not names and not shorts:
         return
     for i, (art, flat, t, hits, facts) in enumerate(views):
         taken = [(h.start, h.end) for h in hits if h.type != "Position"]
         extra = find_repeats(t, names, taken)
+        taken += [(h.start, h.end) for h in extra]
+        extra += [Hit("Enterprise", h.start, h.end, h.name, "short_name.v1", (("alias_of", shorts[h.name]),))
+                  for h in find_repeats(t, dict.fromkeys(shorts, "Enterprise"), taken)]
         extra = [h for h in extra if h.type not in ("Official", "Person") or len(h.name) >= 2]
         views[i] = (art, flat, t, sorted(hits + extra, key=lambda h: (h.start, h.end)), facts)
+
+
+LEGAL_SUFFIXES = ("集团股份有限公司", "集团有限公司", "股份有限公司", "有限责任公司", "有限公司")
+
+
+def _short_names(name: str) -> list[str]:
+    """Short forms of a company's registered name that a page uses after giving it in full: without the legal
+    suffix and the place in front or in brackets (潍坊华丰纺织(山东)有限公司 -> 华丰纺织). Four characters at least,
+    so a bare brand of two (华丰) is never matched on its own."""
+    from .lexicon import lexicon
+    from .orgs import place_ending_at
+
+    core = next((name[: -len(s)] for s in LEGAL_SUFFIXES if name.endswith(s)), "")
+    if not core:
+        return []
+    core = re.sub(r"\([^()]*\)", "", core)
+    lex = lexicon()
+    for length in range(min(6, len(core) - 2), 1, -1):
+        if place_ending_at(core, length, lex, towns=False) == 0:
+            core = core[length:]
+            break
+    return [core] if len(core) >= 4 else []
 
 
 def _field_tail(name: str) -> str:

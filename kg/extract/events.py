@@ -22,6 +22,7 @@ LEAD_VERBS = re.compile(
     r"图为|启动实施|启动|实施|建设|推进|推动|助推|坚持|树立|查处|破解|强化|实行|促成|列入|为|等|个|类|签约|落地|投产|"
     r"竣工|完成|总投资[\d.]+[万亿]?元|投资[\d.]+[万亿]?元|\d+月\d+日(?:上午|下午)?)")
 DATE_PREFIX = re.compile(r"^(?:\d{4}年)?(?:\d{1,2}月\d{1,2}日)?(?:上午|下午|晚)?")
+ORG_IN_NAME = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团)")
 CAPACITY_RE = re.compile(r"年产(?:能)?\s*([\d.]+)\s*(万吨|吨|万台|台|万辆|辆|万千瓦|千瓦|万千瓦时|亿千瓦时|万平方米|"
                          r"平方米|万件|件|万套|套|万只|只|万头|头|万片|片|万米|米)")
 AMOUNT_RE = re.compile(r"(?:总投资|投资|投资额|计划投资)\s*(?:约|达|超)?\s*([\d.]+)\s*(万元|亿元|亿|万)")
@@ -63,8 +64,8 @@ def find_events(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
         name = clean_name(text[start:m.end()]).strip(" \"")
         if name.count("“") != name.count("”"):
             name = name.strip("“”")
-        if len(name) - len(m.group(0)) < 3:
-            continue
+        if len(name) - len(m.group(0)) < 3 or "等" in name[-len(m.group(0)) - 2:]:
+            continue  # too short, or a list of kinds (调度会等会议), not a named event
         if any(h.start <= start < h.end for h in taken):
             continue
         hits.append(Hit("Event", start, m.end(), name, "event_suffix.v1", _date_near(t, start)))
@@ -95,6 +96,9 @@ def find_projects(t: Text, lex: Lexicon, orgs: list[Hit]) -> list[Hit]:
         for o in orgs:  # 华新科技有限公司智能装备产业园项目: the owner is not part of the project's name
             if o.start <= start < o.end or (start <= o.start and o.end <= m.start()):
                 start = max(start, o.end)
+        owners = list(ORG_IN_NAME.finditer(text, start, m.start()))
+        if owners:
+            start = owners[-1].end()  # the owner's name (…有限公司年产…项目) is not part of the project's name
         start = _trim_lead(t, start, m.start())
         core = text[start:m.start()]
         if len(core) < 4 or core.startswith(GENERIC_PROJECT) or core.endswith(GENERIC_PROJECT_END):

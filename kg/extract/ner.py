@@ -332,7 +332,9 @@ def plausible(h: Hit, text: str) -> bool:
     generic noun ending a body or place (…地区, …市场). Stricter checks cost more recall on unseen text than
     they gain (bench/ner_threshold.py)."""
     name = h.name
-    if name[-1] in FUNCTION_CHARS or name[0] in FUNCTION_CHARS:
+    if name[-1] in FUNCTION_CHARS or name[0] in FUNCTION_CHARS or "、" in name or name[0] in ")）":
+        return False
+    if name.count("(") != name.count(")") or name.count("“") != name.count("”"):
         return False
     if h.type == "Person":
         return name[-1] not in ORG_CHARS
@@ -340,6 +342,7 @@ def plausible(h: Hit, text: str) -> bool:
 
 
 PROPER = ("nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng")
+PAGE_CONFIDENCE = 0.75  # on pages the rules read the prose; a model-only name must be surer
 
 
 def supported(h: Hit) -> bool:
@@ -348,6 +351,8 @@ def supported(h: Hit) -> bool:
     word; for a place, a division name or a village/town name of proper words. Phrases of common words
     (新能源汽车, 监督格局, 美丽乡村) are the model's mistakes on government prose."""
     lex, tags, name = lexicon(), word_tags(), h.name
+    if float(h.attr("confidence") or 1) < PAGE_CONFIDENCE:
+        return False
     toks = list(tokenizer()(name))
     tok_tags = [tags.get(tok) for tok in toks]
     if "“" in name or "”" in name or any(t is not None and t.startswith("v") and tok not in lex.org_suffix

@@ -128,7 +128,7 @@ def _left_edge(t: Text, suffix_start: int, lex: Lexicon) -> int:
     starts, tokens = t.tokens()
     i = t.token_index(suffix_start - 1) if suffix_start > 0 else -1
     edge = suffix_start
-    depth = 0
+    closes: list[int] = []  # positions of closing brackets still waiting for their opening one
     tags = word_tags()
     while i >= 0 and suffix_start - starts[i] <= 24:
         piece = text[starts[i]:edge]
@@ -151,11 +151,21 @@ def _left_edge(t: Text, suffix_start: int, lex: Lexicon) -> int:
             break
         if edge < suffix_start and piece.endswith(PARENT_SUFFIXES):
             break
-        depth += piece.count(")") - piece.count("(")
-        if depth < 0:
-            break  # an opening bracket with no closing one after it: 森盛(山东)食品 is fine, (以下 is not
+        for k in range(len(piece) - 1, -1, -1):  # brackets inside the name must pair up
+            if piece[k] == ")":
+                closes.append(starts[i] + k)
+            elif piece[k] == "(":
+                if not closes:
+                    closes.append(-1)  # an opening bracket with no closing one after it: (以下 …
+                    break
+                closes.pop()
+        if closes and closes[-1] == -1:
+            break
         edge = starts[i]
         i -= 1
+    unmatched = [c for c in closes if c >= 0 and c >= edge]
+    if unmatched:
+        edge = max(unmatched) + 1  # 王明)潍坊…公司: a bracket closed before the name began is not part of it
     while edge < suffix_start and text[edge] in "全该本各":
         edge += 1
     return edge

@@ -49,13 +49,16 @@ def name_length(text: str, i: int, lex: Lexicon, bounds: set[int] | None = None)
         cand3 = text[i:i + sl + 2]
         if len(cand3) == sl + 2 and all(HAN.match(c) for c in cand3) and not any(c in NOT_GIVEN for c in cand3[sl:]):
             best = sl + 2
-        elif len(cand3) >= sl + 1 and all(HAN.match(c) for c in cand3[:sl + 1]):
+        elif len(cand3) >= sl + 1 and all(HAN.match(c) for c in cand3[:sl + 1]) and cand3[sl] not in NOT_GIVEN:
             best = sl + 1
     if bounds is not None:
-        best = next((n for n in (sl + 2, sl + 1) if i + n in bounds and _plain(text, i, n, lex)), 0)
+        best = next((n for n in (sl + 2, sl + 1) if i + n in bounds and _plain(text, i, n, lex)
+                     and not any(c in NOT_GIVEN for c in text[i + sl:i + n])), 0)
     name = text[i:i + best]
     if best and not _plain(text, i, best, lex) and not text[i + best:].startswith(lex.name_cues):
-        return 0  # a common word (顾问组), not a name
+        return 0  # a common word, not a name
+    if best == sl + 2 and not _plain(text, i, sl + 1, lex):
+        return 0  # 顾问|组: the first two characters are a common word
     if not best or name in lex.not_names or ANONYMOUS.match(text[i + sl:]) or name[:2] in lex.not_names:
         return 0
     if lex.title_re.match(text, i + sl) or text[i + best:i + best + 1] in ("局", "委", "部", "办", "厅"):
