@@ -70,6 +70,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="1,10,100", help="corpus sizes, in copies of the seeds")
     parser.add_argument("--speedup-size", type=int, default=10, help="size at which --jobs 1 and 2 are compared")
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="jobs of the size runs")
+    parser.add_argument("--parts", default="sizes,speedup,incremental",
+                        help="what to measure (the others are kept from the last bench/out/scaling.json)")
     parser.add_argument("--repeat", type=int, default=2, help="runs per speed-up measurement (best is kept)")
     parser.add_argument("--work", type=Path, default=OUT / "scaling", help="corpus and outputs")
     args = parser.parse_args()
@@ -80,19 +82,31 @@ def main() -> None:
         shutil.rmtree(corpus, ignore_errors=True)
         make_corpus(biggest + 1, corpus)
     folders = sorted(corpus.glob("c[0-9][0-9][0-9]"))[:biggest]
-    results: dict = {"cores": len(os.sched_getaffinity(0)), "jobs": args.jobs, "sizes": {}}
+    parts = set(args.parts.split(","))
+    saved = OUT / "scaling.json"
+    results: dict = json.loads(saved.read_text(encoding="utf-8")) if saved.is_file() and parts != {
+        "sizes", "speedup", "incremental"} else {}
+    results.update({"cores": len(os.sched_getaffinity(0)), "jobs": args.jobs})
+    results.setdefault("sizes", {})
+    results["sizes"] = {int(k): v for k, v in results["sizes"].items()}
 
-    rows = []
-    for size in sizes:
+    for size in sizes if "sizes" in parts else []:
         seconds, mb, summary = kg_build(folders[:size], args.work / f"x{size}", args.jobs, None)
         triples = len((args.work / f"x{size}" / "scale.ttl").read_bytes().splitlines())
         results["sizes"][size] = {"files": size * 5, "seconds": round(seconds, 2), "cpu_seconds": round(CPU[0], 2),
                                   "peak_mb": round(mb), "ttl_lines": triples, "load_avg": os.getloadavg()[0]}
-        rows.append((f"{size}×", size * 5, f"{seconds:.1f}", f"{mb:.0f}"))
         print(f"  built {size}× in {seconds:.1f} s, {mb:.0f} MB", file=sys.stderr)
-    if 1 in sizes and biggest > 1:
+    if 1 in results["sizes"] and biggest in results["sizes"] and biggest > 1:
         results["time_ratio"] = round(results["sizes"][biggest]["seconds"] / results["sizes"][1]["seconds"], 1)
 
+    if "speedup" in parts:
+        speedup(args, folders, results)
+    if "incremental" in parts:
+        incremental(args, folders, corpus, biggest, results)
+    report(results, biggest)
+
+
+def speedup(args, folders, results) -> None:
     s = args.speedup_size
     # best of --repeat runs each: other processes on the machine only ever make a run slower
     one = min(kg_build(folders[:s], args.work / "j1", 1, None)[0] for _ in range(args.repeat))
@@ -105,9 +119,11 @@ def main() -> None:
     results["speedup"] = {"size": s, "jobs1_s": round(one, 2), "jobs2_s": round(two, 2),
                           "build_speedup": round(one / two, 2), "extract_jobs1_s": round(ex1, 2),
                           "extract_jobs2_s": round(ex2, 2), "extract_speedup": round(ex1 / ex2, 2),
-                          "identical_turtle": same}
+                          "identical_turtle": same, "load_avg": os.getloadavg()[0]}
 
-    # incremental: a warm cache, then one new page
+
+def incremental(args, folders, corpus, biggest, results) -> None:
+    """A warm cache, then one new page."""
     cache = args.work / "cache"
     shutil.rmtree(cache, ignore_errors=True)
     inc_out = args.work / "incremental"
@@ -121,22 +137,26 @@ def main() -> None:
     full = results["sizes"][biggest]["seconds"] if biggest in results["sizes"] else warm
     results["incremental"] = {"size": biggest, "cold_with_cache_s": round(warm, 2),
                               "one_new_file_s": round(incremental, 2), "full_build_s": full,
-                              "ratio": round(incremental / full, 3)}
+                              "ratio": round(incremental / full, 3), "load_avg": os.getloadavg()[0]}
 
+
+def report(results, biggest) -> None:
     OUT.mkdir(exist_ok=True)
     (OUT / "scaling.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(f"{'size':>6}  {'files':>6}  {'seconds':>8}  {'peak MB':>8}")
-    for size, files, sec, mb in rows:
-        print(f"{size:>6}  {files:>6}  {sec:>8}  {mb:>8}")
+    for size, r in sorted(results["sizes"].items()):
+        print(f"{str(size) + '×':>6}  {r['files']:>6}  {r['seconds']:>8}  {r['peak_mb']:>8}")
     if "time_ratio" in results:
         print(f"time {biggest}× / 1×: {results['time_ratio']}×  (target ≤ {int(biggest * 1.2)}×)")
-    sp = results["speedup"]
-    print(f"--jobs 2 vs 1 at {s}×: build {sp['jobs1_s']} s → {sp['jobs2_s']} s = {sp['build_speedup']}×; "
-          f"extraction {sp['extract_jobs1_s']} s → {sp['extract_jobs2_s']} s = {sp['extract_speedup']}× "
-          f"(target ≥ 1.7×; identical Turtle: {same})")
-    inc = results["incremental"]
-    print(f"one new file at {biggest}×: {inc['one_new_file_s']} s vs full build {inc['full_build_s']} s "
-          f"= {inc['ratio'] * 100:.0f} % (target ≤ 10 %)")
+    sp = results.get("speedup")
+    if sp:
+        print(f"--jobs 2 vs 1 at {sp['size']}×: build {sp['jobs1_s']} s → {sp['jobs2_s']} s = {sp['build_speedup']}×; "
+              f"extraction {sp['extract_jobs1_s']} s → {sp['extract_jobs2_s']} s = {sp['extract_speedup']}× "
+              f"(target ≥ 1.7×; identical Turtle: {sp['identical_turtle']})")
+    inc = results.get("incremental")
+    if inc:
+        print(f"one new file at {inc['size']}×: {inc['one_new_file_s']} s vs full build {inc['full_build_s']} s "
+              f"= {inc['ratio'] * 100:.0f} % (target ≤ 10 %)")
     print(f"wrote {OUT / 'scaling.json'}")
 
 

@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 
+NEWLINE = b"\n"
 DATE_HELP = "Date of the pages (YYYY-MM-DD) when they do not say their year."
 
 
@@ -361,27 +362,50 @@ def stats(graph_path, store_spec):
 
 @main.command()
 @click.argument("graph_file", required=False, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["nq"]), default="nq", show_default=True,
-              help="nq: N-Quads, each article's evidence in a named graph (the article IRI).")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "trig", "nq", "jsonld", "graphml", "csv"]), default="nq",
+              show_default=True,
+              help="nq/trig: each article's evidence in a named graph (the article IRI); ttl; jsonld; graphml "
+                   "(entities and relations, for Gephi/networkx); csv (OUT-nodes.csv and OUT-edges.csv).")
 @click.option("--out", "out_file", type=click.Path(path_type=Path),
-              help="File to write (default: GRAPH_FILE with suffix .nq; - for standard output).")
+              help="File to write (default: GRAPH_FILE with the format's suffix; - for standard output).")
 def export(graph_file, fmt, out_file):
-    """Export a graph for a server triple store (Jena Fuseki/TDB2, QLever) as sorted N-Quads.
+    """Export a graph for other tools: server triple stores (Jena Fuseki/TDB2, QLever bulk-load the sorted
+    N-Quads or TriG), JSON-LD, GraphML for Gephi and networkx, CSV node and edge tables for spreadsheets and
+    Neo4j import.
 
-    GRAPH_FILE is a Turtle graph (default: the newest in graphs/). Statements about an assertion or a mention
-    go to the named graph of their article; all others to the default graph.
+    GRAPH_FILE is a Turtle graph (default: the newest in graphs/). In N-Quads and TriG, statements about an
+    assertion or a mention go to the named graph of their article; all others to the default graph.
     """
+    from .export import formats
     from .oxistore import nquads
     from .pipeline import write_atomic
-    from .store import StoreError, default_graph
+    from .store import StoreError, default_graph, load
 
     try:
         path = graph_file or default_graph()
         if not Path(path).is_file():
             raise StoreError(f"{path}: no such graph file")
-        data = nquads(path)
+        if fmt == "nq":
+            data = nquads(path)
+        else:
+            graph = load(Path(path))
+            writers = {"ttl": lambda: graph.serialize(format="turtle", encoding="utf-8"),
+                       "trig": lambda: formats.to_trig(graph), "jsonld": lambda: formats.to_jsonld(graph),
+                       "graphml": lambda: formats.to_graphml(graph), "csv": lambda: formats.to_csv(graph)}
+            data = writers[fmt]()
     except StoreError as exc:
         _fail(str(exc))
+    if fmt == "csv":
+        target = out_file if out_file and str(out_file) != "-" else Path(path)
+        nodes_path, edges_path = formats.csv_paths(Path(target))
+        for file, part in ((nodes_path, data[0]), (edges_path, data[1])):
+            try:
+                write_atomic(file, part)
+            except OSError as exc:
+                _fail(f"{file}: cannot write ({exc.strerror})")
+        click.echo(f"wrote {nodes_path}  ({data[0].count(NEWLINE) - 1} nodes)")
+        click.echo(f"wrote {edges_path}  ({data[1].count(NEWLINE) - 1} edges)")
+        return
     if str(out_file) == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -391,8 +415,10 @@ def export(graph_file, fmt, out_file):
         write_atomic(out_file, data)
     except OSError as exc:
         _fail(f"{out_file}: cannot write ({exc.strerror})")
-    quads = data.count(b"\n")
-    click.echo(f"wrote {out_file}  ({quads} quads)")
+    if fmt == "nq":
+        click.echo(f"wrote {out_file}  ({data.count(NEWLINE)} quads)")
+    else:
+        click.echo(f"wrote {out_file}")
 
 
 @main.command()

@@ -105,6 +105,7 @@ def resolve(documents: list[Document], *, city: str | None = None,
                 relations.append(Relation(m.name, "aliasOf", c, Evidence(m.article, m.start, m.end, m.text),
                                           m.rule, "", t))
     relations += _org_hierarchy(clusters, relations)
+    relations += _place_hierarchy(clusters, lex)
     relations = _dedupe(relations)
     entities = [cl.entity() for key, cl in sorted(clusters.items()) if key not in merged]
     judged = {frozenset((j.a, j.b)) for j in judgements}
@@ -397,6 +398,25 @@ def _org_hierarchy(clusters, relations: list[Relation]) -> list[Relation]:
                 ev = _first_evidence(cl)
                 if ev is not None:
                     out.append(Relation(name, "partOf", parent, ev, "name_nesting.v1", cl.type, names[parent].type))
+                break
+    return out
+
+
+def _place_hierarchy(clusters, lex: Lexicon) -> list[Relation]:
+    """partOf between places that are both in the graph, from the divisions data (a town of its county, a
+    county of its city, a city of its province), so a question about a county also finds its towns."""
+    places = {name: cl for (g, name), cl in clusters.items() if g == "place"}
+    out = []
+    for name, cl in sorted(places.items()):
+        for d in lex.place_names.get(name, ()):
+            if d.name != name:
+                continue
+            parent = lex.divisions.get(d.parent)
+            while parent is not None and parent.name not in places:
+                parent = lex.divisions.get(parent.parent)
+            ev = _first_evidence(cl)
+            if parent is not None and ev is not None:
+                out.append(Relation(name, "partOf", parent.name, ev, "division_parent.v1", "Place", "Place"))
                 break
     return out
 

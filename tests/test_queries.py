@@ -272,6 +272,20 @@ def test_evidence_for_other_facts(seed_graph):
     assert {row[0] for row in everything} == {str(KG.holdsPost), str(KG.attended)}
 
 
+def test_evidence_for_fact_dates_by_the_fact_when_the_article_has_no_date():
+    graph = mini_graph("""
+    t:official-刘 a kg:Official ; skos:prefLabel "刘文强"@zh ; kg:holdsPost t:post-1 .
+    t:post-1 a kg:Post ; skos:prefLabel "聊城市人民政府 常务副市长"@zh .
+    t:fact-1 a kg:Assertion ; rdf:subject t:official-刘 ; rdf:predicate kg:holdsPost ; rdf:object t:post-1 ;
+        kg:inArticle t:article-1 ; kg:evidenceText "常务副市长刘文强出席"@zh ; kg:rule "title_chain.v1" ;
+        kg:date "2023-02-20"^^<http://www.w3.org/2001/XMLSchema#date> .
+    t:article-1 a kg:Article ; schema:headline "无日期的报道"@zh .
+    """)
+    assert answer(graph, "evidence_for_fact.rq") == [
+        (str(KG.holdsPost), "聊城市人民政府 常务副市长", "无日期的报道", "2023-02-20", "常务副市长刘文强出席",
+         "title_chain.v1")]
+
+
 # 11. aliases of an entity
 
 

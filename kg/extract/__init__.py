@@ -12,7 +12,7 @@ import re
 from ..model import Article, Document, Evidence, Mention, Relation, Source
 from ..nlp import Flat, flatten
 from ..segment import Para, article_paras, resolve_date, segment_page
-from .base import Fact, Hit, Text, drop_overlaps
+from .base import Fact, Hit, SpanIndex, Text, drop_overlaps
 from .events import find_events, find_projects
 from .lexicon import Lexicon, lexicon
 from .ner import find_ner, find_ner_many
@@ -77,25 +77,20 @@ def extract_text(t: Text, lex: Lexicon | None = None, article: Article | None = 
 
 def _add_model_hits(model: list[Hit], named: list[Hit], places: list[Hit], positions: list[Hit]):
     """The model fills what the rules left: a model span is kept only where no rule found anything, except a
-    model position that contains a rule's title (研究部主任 around 主任)."""
-    taken = [(h.start, h.end) for h in named + places]
-
-    def free(h: Hit, spans) -> bool:
-        return all(h.end <= s or h.start >= e for s, e in spans)
-
+    model position that contains a rule's title (研究部主任 around 主任). Spans are indexed (``SpanIndex``), not
+    compared pairwise: a line of 市委常委、 repeated gives thousands of hits of each kind."""
+    taken = SpanIndex(named + places)
+    held = SpanIndex(positions)
     for h in model:
         if h.type == "Position":
-            inside = [p for p in positions if h.start <= p.start and p.end <= h.end]
-            if free(h, taken) and free(h, [(p.start, p.end) for p in positions if p not in inside]):
-                positions = [p for p in positions if p not in inside] + [h]
-        elif h.type == "Place":
-            if free(h, taken + [(p.start, p.end) for p in positions]):
-                places.append(h)
-                taken.append((h.start, h.end))
-        elif free(h, taken + [(p.start, p.end) for p in positions]):
-            named.append(h)
-            taken.append((h.start, h.end))
-    return named, places, positions
+            inside = held.within(h)
+            if taken.free(h) and held.free(h, but=inside):
+                held.remove(inside)
+                held.add(h)
+        elif taken.free(h) and held.free(h):
+            (places if h.type == "Place" else named).append(h)
+            taken.add(h)
+    return named, places, held.hits()
 
 
 def _journalists(t: Text, article: Article) -> list[Hit]:
@@ -132,13 +127,15 @@ def _add_repeats(views) -> None:
     if not names and not shorts:
         return
     for i, (art, flat, t, hits, facts) in enumerate(views):
-        taken = [(h.start, h.end) for h in hits if h.type != "Position"]
+        taken = [(h.start, h.end) for h in hits if h.type not in ("Position", "Place")]
         extra = find_repeats(t, names, taken)
         taken += [(h.start, h.end) for h in extra]
         extra += [Hit("Enterprise", h.start, h.end, h.name, "short_name.v1", (("alias_of", shorts[h.name]),))
                   for h in find_repeats(t, dict.fromkeys(shorts, "Enterprise"), taken)]
         extra = [h for h in extra if h.type not in ("Official", "Person") or len(h.name) >= 2]
-        views[i] = (art, flat, t, sorted(hits + extra, key=lambda h: (h.start, h.end)), facts)
+        # a name the page declares wins over a place read inside it (山东|骏程 once 山东骏程 is a company)
+        kept = [h for h in hits if h.type != "Place" or all(h.end <= x.start or h.start >= x.end for x in extra)]
+        views[i] = (art, flat, t, sorted(kept + extra, key=lambda h: (h.start, h.end)), facts)
 
 
 LEGAL_SUFFIXES = ("集团股份有限公司", "集团有限公司", "股份有限公司", "有限责任公司", "有限公司")

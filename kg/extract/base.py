@@ -89,12 +89,59 @@ def _ascii_pair(text: str, m: re.Match) -> bool:
     return before.isascii() and before.isalpha() and after.isascii() and after.isalpha()
 
 
+class SpanIndex:
+    """Hits found by their start, to ask which overlap a span without comparing every pair (a page can hold
+    thousands). ``free(h)`` is True when no hit shares a character with ``h`` (an empty span overlaps a hit
+    around it); a question looks only at the starts within reach of the longest hit. Keeps insertion order."""
+
+    def __init__(self, hits: list[Hit] = ()):
+        self._at: dict[int, list[tuple[int, Hit]]] = {}
+        self._hits: dict[int, Hit] = {}
+        self._longest = 0
+        self._next = 0
+        for h in hits:
+            self.add(h)
+
+    def add(self, h: Hit) -> None:
+        key = self._next = self._next + 1
+        self._at.setdefault(h.start, []).append((key, h))
+        self._hits[key] = h
+        self._longest = max(self._longest, h.end - h.start)
+
+    def remove(self, entries: list[tuple[int, Hit]]) -> None:
+        for key, h in entries:
+            self._at[h.start] = [e for e in self._at[h.start] if e[0] != key]
+            del self._hits[key]
+
+    def within(self, h: Hit) -> list[tuple[int, Hit]]:
+        """The (key, hit) entries of the hits inside ``h``."""
+        return [e for s in range(h.start, h.end + 1) for e in self._at.get(s, ()) if e[1].end <= h.end]
+
+    def free(self, h: Hit, but: list[tuple[int, Hit]] = ()) -> bool:
+        skip = {key for key, _ in but}
+        return not any(key not in skip and p.start < h.end and h.start < p.end
+                       for s in range(h.start - self._longest, h.end) for key, p in self._at.get(s, ()))
+
+    def hits(self) -> list[Hit]:
+        return list(self._hits.values())
+
+
 def drop_overlaps(hits: list[Hit]) -> list[Hit]:
-    """Keep the longest of overlapping hits (earliest first on ties)."""
+    """Keep the longest of overlapping hits (earliest first on ties).
+
+    Chosen spans mark their characters (``used``; ``opens`` where one starts), so a page of thousands of hits
+    costs the length of the hits, not every pair of them (a line of 市委常委、 repeated was quadratic)."""
     chosen: list[Hit] = []
-    taken: list[tuple[int, int]] = []
+    size = max((h.end for h in hits), default=0) + 1
+    used, opens = bytearray(size), bytearray(size)
     for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
-        if all(h.end <= s or h.start >= e for s, e in taken):
+        if h.start < h.end:
+            free = used.find(1, h.start, h.end) < 0
+        else:  # empty spans come last: one overlaps a chosen span that starts before it and covers it
+            free = not used[h.start] or bool(opens[h.start])
+        if free:
             chosen.append(h)
-            taken.append((h.start, h.end))
+            if h.start < h.end:
+                used[h.start:h.end] = b"\x01" * (h.end - h.start)
+                opens[h.start] = 1
     return sorted(chosen, key=lambda h: (h.start, h.end))

@@ -279,12 +279,14 @@ def find_repeats(t: Text, names: dict[str, str], taken: list[tuple[int, int]]) -
     """Later mentions of names already read in this document (韩立新强调 after 常务副市长韩立新)."""
     text = t.text
     out = []
-    for name, typ in names.items():
+    taken = list(taken)
+    for name, typ in sorted(names.items(), key=lambda kv: (-len(kv[0]), kv[0])):  # longest first, no overlaps
         for m in re.finditer(re.escape(name), text):
-            if any(s <= m.start() < e for s, e in taken):
+            if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             nxt = text[m.end():m.end() + 1]
             if len(name) == 2 and nxt and HAN.match(nxt) and nxt not in "说表指强介出参主带一等在和与对为向到是":
                 continue
             out.append(Hit(typ, m.start(), m.end(), name, "name_repeat.v1"))
+            taken.append((m.start(), m.end()))
     return out
