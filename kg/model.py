@@ -39,6 +39,18 @@ PREDICATES = (
 )
 
 
+class Attributed:
+    """Records with ``attrs``: a tuple of (key, value) pairs (hashable, ordered, cheap to pickle)."""
+
+    __slots__ = ()
+
+    def attr(self, key: str, default: str = "") -> str:
+        for k, v in self.attrs:
+            if k == key:
+                return v
+        return default
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """One input file, decoded. ``text`` is exactly what offsets index into."""
@@ -78,7 +90,7 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(Attributed):
     """A typed span found by one rule. ``text`` is ``source.text[start:end]``; ``name`` is its clean form."""
 
     type: str
@@ -89,12 +101,6 @@ class Mention:
     rule: str
     article: str
     attrs: tuple[tuple[str, str], ...] = ()
-
-    def attr(self, key: str, default: str = "") -> str:
-        for k, v in self.attrs:
-            if k == key:
-                return v
-        return default
 
     def alias_target(self) -> str:
         """The name this mention is declared an alias of (以下简称, a spelled-out slogan), if any."""
@@ -121,7 +127,7 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
-class Relation:
+class Relation(Attributed):
     """``s`` and ``o`` are canonical entity names (after resolution) or literal values."""
 
     s: str
@@ -132,12 +138,6 @@ class Relation:
     s_type: str = ""
     o_type: str = ""  # empty when ``o`` is a literal
     attrs: tuple[tuple[str, str], ...] = ()
-
-    def attr(self, key: str, default: str = "") -> str:
-        for k, v in self.attrs:
-            if k == key:
-                return v
-        return default
 
 
 @dataclass(slots=True)

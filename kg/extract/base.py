@@ -6,6 +6,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from ..model import Attributed
 from ..nlp import SentenceIndex, tokenizer
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -13,7 +14,7 @@ NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()·+]")
 
 
 @dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(Attributed):
     type: str
     start: int
     end: int
@@ -21,15 +22,9 @@ class Hit:
     rule: str
     attrs: tuple[tuple[str, str], ...] = ()
 
-    def attr(self, key: str, default: str = "") -> str:
-        for k, v in self.attrs:
-            if k == key:
-                return v
-        return default
-
 
 @dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(Attributed):
     """A relation between names (or a name and a literal) with the flat span of its evidence."""
 
     s: str
@@ -41,12 +36,6 @@ class Fact:
     end: int
     rule: str
     attrs: tuple[tuple[str, str], ...] = ()
-
-    def attr(self, key: str, default: str = "") -> str:
-        for k, v in self.attrs:
-            if k == key:
-                return v
-        return default
 
 
 @dataclass(slots=True)
