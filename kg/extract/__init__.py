@@ -133,7 +133,7 @@ def _add_repeats(views) -> None:
         extra += [Hit("Enterprise", h.start, h.end, h.name, "short_name.v1", (("alias_of", shorts[h.name]),))
                   for h in find_repeats(t, dict.fromkeys(shorts, "Enterprise"), taken)]
         extra = [h for h in extra if h.type not in ("Official", "Person") or len(h.name) >= 2]
-        # a name the page declares wins over a place read inside it (山东|骏程 once 山东骏程 is a company)
+        # a name the page declares wins over a place read inside it (潍坊|华丰 once 潍坊华丰 is a company)
         kept = [h for h in hits if h.type != "Place" or all(h.end <= x.start or h.start >= x.end for x in extra)]
         views[i] = (art, flat, t, sorted(kept + extra, key=lambda h: (h.start, h.end)), facts)
 
