@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -119,10 +120,11 @@ def build(sources, out_dir, name, encoding, glob_pattern, date, city, quiet, job
             progress.update(task, advance=1, description=Path(path).name)
 
     try:
-        report, _resolved, _graph = run_build(list(sources), out_dir=out_dir, name=name, encoding=encoding,
-                                              glob=glob_pattern, date=date, city=city, on_file=tick,
-                                              jobs=jobs or default_jobs(), cache_dir=cache_dir, engine=engine,
-                                              scheduler=scheduler, store=store_path, judgements=judgements)
+        with _sigterm_unwinds():
+            report, _resolved, _graph = run_build(list(sources), out_dir=out_dir, name=name, encoding=encoding,
+                                                  glob=glob_pattern, date=date, city=city, on_file=tick,
+                                                  jobs=jobs or default_jobs(), cache_dir=cache_dir, engine=engine,
+                                                  scheduler=scheduler, store=store_path, judgements=judgements)
     except (EngineError, StoreError) as exc:
         _fail(str(exc))
     except ValueError as exc:
@@ -134,12 +136,14 @@ def build(sources, out_dir, name, encoding, glob_pattern, date, city, quiet, job
             progress.stop()
     for line in report.warnings:
         click.echo(f"kg: warning: {line}", err=True)
+    if not report.outputs:  # each input's problem on its line, the last one saying that nothing was written
+        for line in report.errors[:-1]:
+            click.echo(f"kg: {line}", err=True)
+        _fail(f"{report.errors[-1]}; nothing written" if report.errors else "no input could be read; nothing written")
     for line in report.errors:
         click.echo(f"kg: {line}", err=True)
     if not quiet:
         click.echo(_summary(report))
-    if not report.outputs:
-        _fail("no input could be read; nothing written")
     if report.errors:
         sys.exit(1)
 
@@ -153,6 +157,26 @@ def _judgements(path: Path | None) -> list:
         return read_judgements(path)
     except JudgementError as exc:
         _fail(str(exc), 2)
+
+
+@contextmanager
+def _sigterm_unwinds():
+    """A kill (SIGTERM) unwinds like Ctrl-C, so the temp files of outputs are removed; exit status 143."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _stderr_console():
@@ -224,6 +248,13 @@ def extract(paths, from_jsonl, fmt, encoding, date, city):
                 click.echo(f"kg: {from_jsonl}:{n}: not a JSON object with a 'text' string", err=True)
                 failed = True
                 continue
+            try:  # JSON may spell a lone surrogate ("\ud800"): not text, and nothing could print it
+                json.dumps(record, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError:
+                click.echo(f"kg: {from_jsonl}:{n}: not Unicode text (a lone surrogate \\u{ord(_lone(record)):04x})",
+                           err=True)
+                failed = True
+                continue
             click.echo(json.dumps(text_json(text, record.get("id", n)), ensure_ascii=False))
         sys.exit(1 if failed else 0)
     if not paths:
@@ -242,6 +273,12 @@ def extract(paths, from_jsonl, fmt, encoding, date, city):
     for line in errors:
         click.echo(f"kg: {line}", err=True)
     sys.exit(1 if errors else 0)
+
+
+def _lone(record) -> str:
+    """The first lone surrogate in a decoded JSON record."""
+    text = json.dumps(record, ensure_ascii=False)
+    return next(ch for ch in text if "\ud800" <= ch <= "\udfff")
 
 
 def _open_text(path: str):

@@ -7,7 +7,8 @@ cards are computed by the very same code for both backends; SPARQL and counts ru
 
 Terms go in and out as rdflib terms. Bound values (a user's name) become pyoxigraph terms and are written into
 a ``VALUES`` block with pyoxigraph's own N-Triples serialisation (quotes, backslashes and newlines escaped),
-never pasted as raw text.
+never pasted as raw text. Oxigraph stores numbers by value, so they come back in canonical form (an integer
+written ``007`` reads ``7``; a decimal keeps the ``.0`` rdflib writes); kg writes canonical numbers anyway.
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, SKOS
 
 from .store import PREFIXES, QueryError, StoreError
 from .vocab import CLASS_TYPE, KG, PREDICATE_TERM, bind_prefixes
 
 SCHEME = "oxigraph"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 PREFIX_MAP = dict(re.findall(r"PREFIX (\w+): <([^>]+)>", PREFIXES))
 DEFAULT = ox.DefaultGraph()
@@ -63,7 +65,11 @@ def from_ox(term):
         datatype = term.datatype.value
         if datatype in (XSD_STRING, LANG_STRING):
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
+        value = term.value
+        if datatype == XSD_DECIMAL and value.lstrip("+-").isdigit():
+            # Oxigraph keeps numbers in canonical form ("64"); rdflib's Turtle writes and reads back "64.0"
+            value += ".0"
+        return Literal(value, datatype=URIRef(datatype))
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     raise TypeError(f"unsupported term in store: {term!r}")
@@ -126,7 +132,7 @@ def open_store(path: Path | str) -> OxiGraph:
         raise StoreError(f"{path}: no Oxigraph store here; build one with 'kg build SOURCES --store {SCHEME}:{path}'")
     try:
         return OxiGraph(ox.Store.read_only(str(path)), path)
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged store as RuntimeError("Corruption: …")
         raise StoreError(f"{path}: not a readable Oxigraph store ({' '.join(str(exc).split())[:160]})") from None
 
 
@@ -206,6 +212,34 @@ def run_query(graph: OxiGraph, query: str, bindings: dict | None = None) -> tupl
     names = [v.value for v in result.variables]
     width = range(len(names))
     return names, [[from_ox(solution[i]) for i in width] for solution in result]
+
+
+LABEL_PREDICATES = (ox.NamedNode(str(SKOS.prefLabel)), ox.NamedNode(str(SKOS.altLabel)))
+LABELS_CONTAINING = """SELECT DISTINCT ?e WHERE {
+  { ?e skos:prefLabel ?l } UNION { ?e skos:altLabel ?l }
+  FILTER(CONTAINS(STR(?l), ?q))
+}"""
+
+
+def find(graph: OxiGraph, name: str) -> list[URIRef]:
+    """Like ``kg.store.find``, with the index: an exact name is looked up as the label literals kg writes
+    (``"name"@zh``, or plain), not by comparing every label; a part of a name still reads every label, and the
+    entity-type test runs on the few candidates instead of joining every typed node."""
+    from .store import _entity_type
+
+    name = name.strip()
+    exact = {q.subject for value in (ox.Literal(name, language="zh"), ox.Literal(name))
+             for pred in LABEL_PREDICATES for q in graph.store.quads_for_pattern(None, pred, value, DEFAULT)}
+    candidates = [from_ox(e) for e in exact]
+    for attempt in (0, 1):
+        if attempt:
+            _, rows = run_query(graph, LABELS_CONTAINING, {"q": Literal(name)})
+            candidates = [row[0] for row in rows]
+        found = sorted({e for e in candidates if (e, RDF.type, KG.Mention) not in graph})
+        found = [e for e in found if _entity_type(graph, e)]
+        if found:
+            return found
+    return []
 
 
 TYPE_COUNTS = "SELECT ?t (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?t } GROUP BY ?t"

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,8 +127,8 @@ def build(inputs: list[str], *, out_dir: Path, name: str, encoding: str | None =
         ttl = out_dir / f"{name}.ttl"
         html = out_dir / f"{name}.html"
         turtle = serialize_turtle(graph)
-        write_atomic(ttl, turtle)
-        write_atomic(html, render_html(graph, title=name).encode("utf-8"))
+        page = render_html(graph, title=name).encode("utf-8")
+        write_all_atomic([(ttl, turtle), (html, page)])  # both or neither: never a new graph beside an old page
         report.outputs = [ttl, html]
         if store is not None:
             load_oxigraph(store, turtle)
@@ -138,9 +140,10 @@ def build(inputs: list[str], *, out_dir: Path, name: str, encoding: str | None =
 class _MemoTurtle(TurtleSerializer):
     """rdflib's Turtle serializer with its per-term work (prefixed names, literal escaping) memoised.
 
-    The output is rdflib's, byte for byte. Only a predicate can make rdflib *generate* a prefix (``ns1``), so
-    the predicates are asked first, in the order rdflib meets them; from then on the namespaces are final and
-    every term's prefixed name (or its absence) and label can be computed once by rdflib and reused."""
+    The output is rdflib's, byte for byte (a property test compares them). A term's prefixed name and label are
+    computed by rdflib once and reused. Only a predicate in a namespace without a prefix makes rdflib *generate*
+    one (``ns1``) while it reads the graph; when no predicate needs that (kg's graphs bind all of theirs), the
+    namespaces are final from the start and "no prefixed name" is memoised too, else only after that reading."""
 
     def reset(self) -> None:
         super().reset()
@@ -149,11 +152,17 @@ class _MemoTurtle(TurtleSerializer):
         self._settled = False
 
     def preprocess(self) -> None:
-        for p in self.store.predicates(unique=True):  # first appearances, in rdflib's iteration order
-            if p not in self.keywords:
-                self.get_pname(p, gen_prefix=True)
         self._settled = True
+        for p in self.store.predicates(unique=True):
+            if p in self.keywords or not isinstance(p, URIRef):
+                continue
+            try:
+                self.store.compute_qname(p, generate=False)
+            except Exception:  # a prefix would be generated: keep rdflib's order of events exactly
+                self._settled = False
+                break
         super().preprocess()
+        self._settled = True
 
     def get_pname(self, uri, gen_prefix: bool = True):
         if not isinstance(uri, URIRef):
@@ -192,19 +201,57 @@ def load_oxigraph(path: Path, turtle: bytes) -> None:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temp file beside ``path`` and rename it over the target: readers see old or new, never half."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    write_all_atomic([(Path(path), data)])
+
+
+def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
+    """Write each file to a temp file beside it, then rename them all over their targets with SIGINT and SIGTERM
+    held: an error or an interruption leaves every old file and no temp file, or every new file."""
+    temps: list[str] = []
     try:
-        with os.fdopen(fd, "wb") as f:
+        for path, data in files:
+            _write_temp(Path(path), data, temps)
+        with _signals_held():
+            for (path, _), tmp in zip(files, temps, strict=True):
+                try:
+                    os.replace(tmp, path)
+                except OSError as exc:
+                    raise OSError(exc.errno, exc.strerror, str(path)) from None
+    except BaseException:
+        for tmp in temps:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_temp(path: Path, data: bytes, temps: list[str]) -> None:
+    """Write ``data`` to a new temp file beside ``path``, listed in ``temps`` before anything can interrupt."""
+    try:
+        with _signals_held():
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            temps.append(tmp)
+            f = os.fdopen(fd, "wb")
+        with f:
             f.write(data)
             f.flush()
             if hasattr(os, "fchmod"):  # mkstemp makes 0600; an output is as readable as any file
                 os.fchmod(f.fileno(), 0o666 & ~_umask())
             os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    except OSError as exc:  # name the output, not a temp file the user never asked for
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+
+
+@contextmanager
+def _signals_held():
+    """SIGINT and SIGTERM wait until the block is done (then act as usual)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not on POSIX
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _umask() -> int:

@@ -57,14 +57,16 @@ ROLE_WORDS = ("本报记者", "本报通讯员", "特约记者", "见习记者",
               "文/图", "图/文", "文图", "摄")
 ROLE_RE = "|".join(re.escape(r) for r in sorted(ROLE_WORDS, key=len, reverse=True))
 NAME_TOKEN = r"[\u4e00-\u9fff·]{2,4}"
-# A credit: optional role words, then names separated by spaces, optionally ending in 报道.
-CREDIT_BODY_RE = re.compile(
-    rf"^\s*(?:(?:{ROLE_RE})\s*)?{NAME_TOKEN}(?:\s+(?:(?:{ROLE_RE})\s*)?{NAME_TOKEN})*\s*(?:报道)?\s*$")
+# A credit: optional role words, then names separated by spaces, optionally ending in 报道. One [role] name is
+# an atomic group that must end where a name can end: 记者 or 摄影王明 reads several ways (a role or a name), and
+# trying every reading of every name made "摄影王明 " * 16 take 35 s. The language is the same.
+_CREDIT_NAME = rf"(?>(?:(?:{ROLE_RE})\s*)?{NAME_TOKEN}(?=\s|报道\s*$|$))"
+CREDIT_BODY_RE = re.compile(rf"^\s*{_CREDIT_NAME}(?:\s+{_CREDIT_NAME})*\s*(?:报道)?\s*$")
 LEAD_RE = re.compile(r"^\s*(?:本报讯|本报[\u4e00-\u9fff]{1,6}讯(?!员)|新华社[\u4e00-\u9fff]{1,8}\d+月\d+日电|"
                      r"本报\d+月\d+日讯|据[\u4e00-\u9fff]{2,8}报道)")
 HEADING_RE = re.compile(r"^\s*(#{1,6})\s*(.*)$")
-INLINE_CREDIT_RE = re.compile(
-    rf"[■□]\s*((?:(?:{ROLE_RE})\s*)?{NAME_TOKEN}(?:\s+(?:(?:{ROLE_RE})\s*)?{NAME_TOKEN})*)\s*$")
+_INLINE_NAME = rf"(?>(?:(?:{ROLE_RE})\s*)?{NAME_TOKEN}(?=\s|$))"
+INLINE_CREDIT_RE = re.compile(rf"[■□]\s*({_INLINE_NAME}(?:\s+{_INLINE_NAME})*)\s*$")
 CONTINUED_RE = re.compile(r"^[(（]?\s*(?:下转|上接|转)\s*\d+\s*版\s*[)）]?$|^[(（]\s*(?:下转|上接)")
 
 
@@ -79,7 +81,7 @@ def lines_of(text: str) -> list[Line]:
     pos = 0
     for no, raw in enumerate(norm.split("\n")):
         stripped = raw.rstrip()
-        lead = len(raw) - len(raw.lstrip())
+        lead = len(stripped) - len(stripped.lstrip())  # a blank line is an empty span, not start > end
         start, end = pos + lead, pos + len(stripped)
         out.append(Line(no, start, end, stripped.strip(), _width(text[start:end])))
         pos += len(raw) + 1
@@ -204,7 +206,10 @@ def _mark_captions(paras: list[Para]) -> None:
 
 # ---------------------------------------------------------------- bylines and dates
 
-BYLINE_PAREN_RE = re.compile(r"^\s*\S*?讯\s*[(（]\s*((?:(?:" + ROLE_RE + r")|[\u4e00-\u9fff·\s])+?)\s*[)）]")
+# Role words made of Chinese characters are already matched by the character class (listing them too made
+# 本报讯(记者记者… without a closing bracket exponential); only 文/图 and 图/文 need naming.
+_SLASH_ROLES = "|".join(re.escape(r) for r in ROLE_WORDS if "/" in r)
+BYLINE_PAREN_RE = re.compile(r"^\s*\S*?讯\s*[(（]\s*((?:" + _SLASH_ROLES + r"|[\u4e00-\u9fff·\s])+?)\s*[)）]")
 YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 FILE_DATE_RE = re.compile(r"((?:19|20)\d{2})[-_.]?(\d{2})[-_.]?(\d{2})")

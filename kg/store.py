@@ -6,6 +6,7 @@ name full of SPARQL syntax is just a name.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -58,11 +59,16 @@ def load(path: Path | None) -> Graph:
     if not path.is_file():
         raise StoreError(f"{path}: no such graph file")
     g = Graph()
+    rdflib_log = logging.getLogger("rdflib")
+    level = rdflib_log.level
+    rdflib_log.setLevel(logging.ERROR)  # not a warning per odd IRI of a file that is not Turtle at all
     try:
         g.parse(path, format="turtle")
     except Exception as exc:  # rdflib raises many kinds; all mean the same to a user
-        detail = " ".join(str(exc).split())[:160]
+        detail = " ".join(str(exc).split(" at ^ in:")[0].replace(" of <>", "").split())[:160]  # not the bytes
         raise StoreError(f"{path}: not a readable Turtle graph ({detail})") from None
+    finally:
+        rdflib_log.setLevel(level)
     bind_prefixes(g)
     return g
 
@@ -128,6 +134,10 @@ FIND_PART = """SELECT DISTINCT ?e WHERE {
 
 def find(graph: Graph, name: str) -> list[URIRef]:
     """Entities whose name or alias is ``name``; else whose name or alias contains it."""
+    if getattr(graph, "backend", None) == "oxigraph":
+        from .oxistore import find as oxigraph_find
+
+        return oxigraph_find(graph, name)
     name = name.strip()
     for query in (FIND_EXACT, FIND_PART):
         _, rows = run_query(graph, query, {"q": Literal(name)})

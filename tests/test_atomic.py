@@ -1,0 +1,243 @@
+"""All-or-nothing outputs: a build that fails or is interrupted leaves the previous NAME.ttl and NAME.html
+byte-identical and no temp file behind; a temp file a SIGKILL leaves is never taken for a graph."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+import kg.pipeline
+from kg.pipeline import build
+from kg.store import default_graph
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "本报讯（记者 王明）3月5日，全市工业经济运行调度会召开，市委常委、副市长{name}出席会议并讲话。\n"
+
+
+def outputs(folder: Path, name: str = "pages") -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def temps(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob("*.tmp"))
+
+
+@pytest.fixture()
+def previous(tmp_path, monkeypatch):
+    """pages/ with one page, built into out/pages.{ttl,html}; then a second page is added."""
+    monkeypatch.chdir(tmp_path)
+    Path("pages").mkdir()
+    Path("pages/a.txt").write_text(PAGE.format(name="赵刚"), encoding="utf-8")
+    build(["pages"], out_dir=Path("out"), name="pages")
+    before = outputs(Path("out"))
+    assert set(before) == {"pages.ttl", "pages.html"}
+    Path("pages/b.txt").write_text(PAGE.format(name="钱立新"), encoding="utf-8")
+    return before
+
+
+def rebuild() -> None:
+    build(["pages"], out_dir=Path("out"), name="pages")
+
+
+def test_a_rebuild_replaces_both(previous):
+    rebuild()
+    after = outputs(Path("out"))
+    assert after["pages.ttl"] != previous["pages.ttl"] and after["pages.html"] != previous["pages.html"]
+    assert temps(Path("out")) == []
+
+
+def test_crash_while_building_the_graph(previous, monkeypatch):
+    def crash(resolved):
+        raise RuntimeError("simulated crash")
+
+    monkeypatch.setattr(kg.pipeline, "build_graph", crash)
+    with pytest.raises(RuntimeError):
+        rebuild()
+    assert outputs(Path("out")) == previous and temps(Path("out")) == []
+
+
+def test_crash_in_the_html_renderer_after_the_turtle_was_rendered(previous, monkeypatch):
+    """The Turtle is serialised first: it must not replace the old graph while the old page stays."""
+    import kg.export.html
+
+    rendered = []
+    real = kg.pipeline.serialize_turtle
+
+    def serialize(graph):
+        rendered.append(True)
+        return real(graph)
+
+    def crash(*args, **kw):
+        assert rendered  # the Turtle was rendered before the page
+        raise RuntimeError("simulated crash")
+
+    monkeypatch.setattr(kg.pipeline, "serialize_turtle", serialize)
+    monkeypatch.setattr(kg.export.html, "render_html", crash)
+    with pytest.raises(RuntimeError):
+        rebuild()
+    assert outputs(Path("out")) == previous and temps(Path("out")) == []
+
+
+def test_crash_while_writing_the_second_file(previous, monkeypatch):
+    """The Turtle's temp file is written, the page's fails (disk full): both old files stay, no temp file."""
+    real = os.fsync
+    calls = []
+
+    def fsync(fd):
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(OSError) as exc:
+        rebuild()
+    assert exc.value.filename == str(Path("out/pages.html"))  # the output is named, not its temp file
+    assert outputs(Path("out")) == previous and temps(Path("out")) == []
+
+
+@pytest.mark.parametrize("when", ["fsync", "between"])
+def test_interrupt_while_writing_leaves_no_temp_file(previous, monkeypatch, when):
+    """Ctrl-C while the first temp file is synced, or just after it is written: both old files stay and the
+    temp file is removed."""
+    seen = []
+
+    def interrupt():
+        os.kill(os.getpid(), signal.SIGINT)  # KeyboardInterrupt at the next bytecode
+        time.sleep(1)
+        raise AssertionError("not interrupted")
+
+    if when == "fsync":
+        def fsync(fd):
+            seen.extend(p.name for p in Path("out").glob(".pages.*.tmp"))
+            interrupt()
+
+        monkeypatch.setattr(os, "fsync", fsync)
+    else:
+        real = kg.pipeline._write_temp
+
+        def write_then_interrupt(path, data, temps):
+            real(path, data, temps)
+            seen.extend(p.name for p in Path("out").glob(".pages.*.tmp"))
+            interrupt()
+
+        monkeypatch.setattr(kg.pipeline, "_write_temp", write_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        rebuild()
+    assert len(seen) == 1 and seen[0].startswith(".pages.ttl.")  # there was a temp file, and it is gone
+    assert outputs(Path("out")) == previous and temps(Path("out")) == []
+
+
+def test_a_signal_during_the_renames_waits_until_both_are_done(previous, monkeypatch):
+    """SIGINT/SIGTERM are held while the temp files are renamed: never a new graph beside an old page."""
+    real = os.replace
+    done = []
+
+    def replace_then_signal(src, dst):
+        real(src, dst)
+        done.append(Path(dst).name)
+        if len(done) == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)  # an unheld signal would raise KeyboardInterrupt here
+        return None
+
+    monkeypatch.setattr(os, "replace", replace_then_signal)
+    with pytest.raises(KeyboardInterrupt):
+        rebuild()
+    assert done == ["pages.ttl", "pages.html"]
+    after = outputs(Path("out"))
+    assert after["pages.ttl"] != previous["pages.ttl"] and after["pages.html"] != previous["pages.html"]
+    assert temps(Path("out")) == []
+
+
+def test_a_temp_file_left_by_sigkill_is_never_taken_for_a_graph(previous):
+    """SIGKILL cannot be cleaned up after: its temp file is hidden and ends in .tmp, so neither the default
+    graph nor the input walk picks it up."""
+    from kg.read import iter_inputs
+
+    Path("graphs").mkdir()
+    shutil.copy("out/pages.ttl", "graphs/pages.ttl")
+    stray = Path("graphs/.pages.ttl.k3n3pmcx.tmp")
+    stray.write_bytes(b"half a graph @prefix")
+    later = time.time() + 60
+    os.utime(stray, (later, later))  # newer than the real graph
+    assert default_graph() == Path("graphs/pages.ttl")
+    shutil.copy(stray, "pages/.a.txt.x1y2.tmp")
+    assert [p for p in iter_inputs(["pages"])] == ["pages/a.txt", "pages/b.txt"]
+
+
+# ---------------------------------------------------------------- a real process, killed
+
+
+def corpus(folder: Path, copies: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(copies):
+        for seed in sorted((ROOT / "seeds").glob("*.txt")):
+            shutil.copy(seed, folder / f"{seed.stem}_{i}.txt")
+
+
+def start_build(cwd: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", "from kg.cli import main; main()", "build", "pages", "--out",
+                             "out", "--name", "big", "--quiet", *extra], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+@pytest.fixture()
+def big(tmp_path):
+    """A built graph of five seed pages, then forty more pages to build over it."""
+    corpus(tmp_path / "pages", 1)
+    done = subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", "build", "pages", "--out", "out",
+                           "--name", "big", "--quiet", "--jobs", "1"], cwd=tmp_path, capture_output=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    before = outputs(tmp_path / "out")
+    corpus(tmp_path / "pages", 9)
+    return tmp_path, before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("sig", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 1)])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_killed_mid_build(big, sig, status, jobs):
+    cwd, before = big
+    proc = start_build(cwd, "--jobs", jobs, "--no-cache")
+    time.sleep(4)  # imports done, extraction under way
+    assert proc.poll() is None, proc.communicate()
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == status, err
+    assert "Traceback" not in err
+    assert outputs(cwd / "out") == before and temps(cwd / "out") == []
+
+
+@pytest.mark.slow
+def test_killed_while_writing(big):
+    """Signal the build the moment its first temp file appears: old pair or new pair, never a mix, no temp."""
+    cwd, before = big
+    proc = start_build(cwd, "--jobs", "2", "--no-cache")
+    out = cwd / "out"
+    deadline = time.time() + 240
+    while proc.poll() is None and time.time() < deadline:
+        if any(name.startswith(".big.") for name in os.listdir(out)):
+            proc.send_signal(signal.SIGTERM)
+            break
+        time.sleep(0.0005)
+    _, err = proc.communicate(timeout=120)
+    assert "Traceback" not in err
+    after = outputs(out)
+    assert temps(out) == []
+    unchanged = [after[k] == before[k] for k in ("big.ttl", "big.html")]
+    assert unchanged in ([True, True], [False, False]), proc.returncode
+    if unchanged == [False, False]:  # the signal came during the renames: held until both were done
+        assert len(Graph().parse(data=after["big.ttl"].decode("utf-8"), format="turtle")) > 0
+        assert after["big.html"].endswith(b"</html>\n")
+    else:
+        assert proc.returncode == 143
