@@ -19,6 +19,7 @@ from .model import Article, Document, Entity, Relation, Resolved, source_key
 from .vocab import ID_BASE, KG, ORG, PREDICATE_TERM, PROV, SCHEMA, TYPE_CLASS, bind_prefixes
 
 ZH = "zh"
+EVIDENCE_RANK = {"crf_ner.v1": 1, "name_repeat.v1": 2}  # a rule's reading is better evidence than the model's
 SENTENCE_STOP = "。!?;！？；"
 
 
@@ -159,7 +160,7 @@ def _add_entity(g: Graph, e: Entity, node: URIRef, texts: dict[str, str], articl
     for m in e.mentions:
         per_article[m.article].append(m)
     for art_id, ms in sorted(per_article.items()):
-        first = min(ms, key=lambda m: (m.rule == "name_repeat.v1", m.start, m.end))  # the reading that named it
+        first = min(ms, key=lambda m: (EVIDENCE_RANK.get(m.rule, 0), m.start, m.end))  # the reading that named it
         mnode = iri("mention", _hash(e.id, art_id))
         text = texts.get(article_source.get(art_id, ""), "")
         g.add((mnode, RDF.type, KG.Mention))
