@@ -14,6 +14,7 @@ import io
 import os
 import signal
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -242,16 +243,21 @@ def _write_temp(path: Path, data: bytes, temps: list[str]) -> None:
 
 @contextmanager
 def _signals_held():
-    """SIGINT and SIGTERM wait until the block is done (then act as usual)."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not on POSIX
+    """SIGINT and SIGTERM that arrive in the block act when it is done. (A signal mask would not do: the process
+    has other threads, a pool's for one, and the signal goes to one that does not block it.)"""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    caught: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    before = {sig: signal.signal(sig, lambda signum, _frame: caught.append(signum)) for sig in held}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        for sig, handler in before.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+        for sig in dict.fromkeys(caught):
+            signal.raise_signal(sig)
 
 
 def _umask() -> int:
