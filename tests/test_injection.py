@@ -232,7 +232,8 @@ def test_the_guard_catches_a_deliberate_network_call(no_network):
 
 def test_build_query_validate_and_html_work_offline(no_network, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    Path("p.txt").write_text(QUOTED_PAGE + "市委常委、副市长赵刚出席会议。临沂远航电子科技有限公司参加。\n", encoding="utf-8")
+    page = QUOTED_PAGE + "市委常委、副市长赵刚出席会议。临沂远航电子科技有限公司参加。\n"
+    Path("p.txt").write_text(page, encoding="utf-8")
     runner = CliRunner()
     result = runner.invoke(main, ["build", "p.txt", "--city", "聊城", "--jobs", "1", "--quiet"])
     assert result.exit_code == 0, (result.output, result.exception)
