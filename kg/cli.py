@@ -294,19 +294,25 @@ def _open_text(path: str):
 @_store_option
 def lookup(name, graph_path, store_spec):
     """Show the card of an entity found by its name, an alias, or a unique part of either."""
-    from .store import card, find, label
+    from .store import card
 
     graph = _open_graph(graph_path, store_spec)
+    click.echo(_render_card(card(graph, _find_one(graph, name))))
+
+
+def _find_one(graph, name: str):
+    """The one entity NAME finds; otherwise exit 1 after saying none, or listing the candidates."""
+    from .store import card, find, label
+
     found = find(graph, name)
     if not found:
         _fail(f"no entity named {name!r}")
     if len(found) > 1:
         click.echo(f"{len(found)} entities match {name!r}; be more specific:")
         for node in found:
-            c = card(graph, node)
-            click.echo(f"  {label(graph, node)}  ({c.type})")
+            click.echo(f"  {label(graph, node)}  ({card(graph, node).type})")
         sys.exit(1)
-    click.echo(_render_card(card(graph, found[0])))
+    return found[0]
 
 
 def _render_card(c) -> str:
@@ -495,7 +501,7 @@ def viz(name, hops, types_text, graph_path, out_file):
     from .export.html import render_html
     from .export.network import ego_view, network_view, only_types, parse_types
     from .pipeline import write_atomic
-    from .store import StoreError, card, default_graph, find, label, load
+    from .store import StoreError, default_graph, label, load
 
     try:
         types = parse_types(types_text)
@@ -511,18 +517,11 @@ def viz(name, hops, types_text, graph_path, out_file):
     title, stem, focus = Path(path).stem, Path(path).stem, None
     view = network_view(graph)
     if name:
-        found = find(graph, name)
-        if not found:
-            _fail(f"no entity named {name!r}")
-        if len(found) > 1:
-            click.echo(f"{len(found)} entities match {name!r}; be more specific:")
-            for node in found:
-                click.echo(f"  {label(graph, node)}  ({card(graph, node).type})")
-            sys.exit(1)
-        focus, hops = str(found[0]), 1 if hops is None else hops
+        node = _find_one(graph, name)
+        focus, hops = str(node), 1 if hops is None else hops
         view = ego_view(view, focus, hops, types)
-        title += f" · {label(graph, found[0])}（{hops} 跳）"
-        stem += "-" + re.sub(r'[\\/:*?"<>|\s]+', "_", label(graph, found[0]))
+        title += f" · {label(graph, node)}（{hops} 跳）"
+        stem += "-" + re.sub(r'[\\/:*?"<>|\s]+', "_", label(graph, node))
     elif types:
         view = only_types(view, types)
         stem += "-" + "+".join(types)
