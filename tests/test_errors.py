@@ -179,3 +179,16 @@ def test_jsonl_record_with_a_lone_surrogate(here):
 
 def test_jsonl_file_missing(here):
     fails(kg("extract", "--from-jsonl", "nope.jsonl"), 1, "kg: nope.jsonl: No such file or directory")
+
+
+def test_store_path_that_is_a_regular_file(here):
+    fails(kg("build", "a.txt", "--out", "g", "--jobs", "1", "--quiet", "--store", "oxigraph:a.txt"), 1,
+          "kg: a.txt: exists and is not an Oxigraph store; refusing to replace it")
+    assert Path("a.txt").read_text(encoding="utf-8") == PAGE
+
+
+def test_export_of_a_file_that_is_not_turtle(here):
+    result = kg("export", "a.txt", "--out", "x.nq")
+    assert result.exit_code == 1 and not Path("x.nq").exists()
+    assert result.stderr.startswith("kg: a.txt: not a readable Turtle graph (") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output
