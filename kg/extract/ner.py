@@ -14,7 +14,6 @@ several times faster than calling crfsuite per sentence and gives the same label
 from __future__ import annotations
 
 from functools import lru_cache
-from itertools import repeat
 
 import numpy as np
 
@@ -39,6 +38,12 @@ def _lexicon_res():
     """Title words, organisation suffixes and divisions as three matchers (leftmost-longest)."""
     lex = lexicon()
     return lex.surnames, (("T", lex.title_re), ("X", lex.org_suffix_re), ("G", lex.place_re))
+
+
+@lru_cache(maxsize=1)
+def _surname_codes() -> np.ndarray:
+    """Code points of the one-character surnames (the ``sur`` flag)."""
+    return np.array(sorted(ord(s) for s in _lexicon_res()[0] if len(s) == 1), dtype=np.int64)
 
 
 @lru_cache(maxsize=64)
@@ -98,6 +103,13 @@ class Model:
         self.zero = weights.shape[0] - 1
         self._tables = [index.get(name, {}) for name in TEMPLATES]
         self._weights32 = weights.astype(np.float32)
+        self._fast = _fast_tables(index, self.zero)
+        names = sorted({label[2:] for label in labels if label[:2] in ("B-", "I-")})
+        self._label_name = names
+        self._label_type = np.array([names.index(lab[2:]) if lab[:2] in ("B-", "I-") else -1 for lab in labels])
+        self._inside = np.array([lab.startswith("I-") for lab in labels])
+        self._tag_table, self._wt_rows, self._wpt_rows, self._pwt_rows, self._pwt_start = _word_tables(index,
+                                                                                                     self.zero)
 
     @classmethod
     def from_crfsuite(cls, path: str) -> Model:
@@ -144,29 +156,79 @@ class Model:
                        z["transitions"].astype(np.float64))
 
     def emissions(self, texts: list[str]) -> np.ndarray:
-        """Scores [position, label] of all texts concatenated: one gather over the template columns for the
-        whole batch, then each lexicon flag added where it is set (flags are rare)."""
-        zero = self.zero
-        values: list[list[str]] = [[] for _ in TEMPLATES]
-        flagged: dict[str, list[int]] = {f: [] for f in FLAGS}
-        offset = 0
-        for text in texts:
-            cols, flags = columns(text)
-            for t, name in enumerate(TEMPLATES):
-                values[t] += cols[name]
-            for i, fl in enumerate(flags):
-                for f in fl:
-                    flagged[f].append(offset + i)
-            offset += len(text)
-        ids = np.array([list(map(table.get, vals, repeat(zero, offset)))
-                        for table, vals in zip(self._tables, values, strict=True)], dtype=np.int32)
+        """Scores [position, label] of all texts concatenated, the same sums as ``features`` would give.
+
+        The batch is joined as ``^^ text $$^^ text … $$`` so the character templates of every position (p2 … n2,
+        p1c, cn1 with their ``^``/``$`` padding) are slices of one array of code points, looked up with
+        ``searchsorted`` instead of a dict lookup per character and template. Only the segmentation into words
+        stays per text; the lexicon flags are one scan of the joined text (the separators end every match)."""
+        zero, tables = self.zero, self._fast
+        joined = "^^" + "$$^^".join(texts) + "$$"
+        cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+        starts = np.cumsum([0] + [len(t) + 4 for t in texts[:-1]], dtype=np.int64) + 2
+        lengths = np.array([len(t) for t in texts], dtype=np.int64)
+        total = int(lengths.sum())
+        pos = np.repeat(starts - np.cumsum(np.concatenate(([0], lengths[:-1]))), lengths) + np.arange(total)
+        char_rows = _lookup(tables["chars"], cps)  # vocabulary index of each joined character
+        bigram_rows = _lookup(tables["bigrams"], cps[:-1] * 0x110000 + cps[1:])  # of joined[i:i + 2]
+        ids = np.empty((len(TEMPLATES), total), dtype=np.int32)
+        for t, name in enumerate(TEMPLATES):
+            shift = {"c": 0, "p1": -1, "n1": 1, "p2": -2, "n2": 2}.get(name)
+            if shift is not None:
+                ids[t] = tables[name][char_rows[pos + shift]]
+            elif name in ("p1c", "cn1"):
+                ids[t] = tables[name][bigram_rows[pos - (name == "p1c")]]
+        word_rows = self._word_rows(texts)
+        for name in ("wt", "wpt", "pwt"):
+            ids[TEMPLATES.index(name)] = word_rows[name]
         scores = self._weights32[ids].sum(axis=0, dtype=np.float64)
         scores += self.weights[self.index.get("b", {}).get("", zero)]
-        for f, positions in flagged.items():
-            row = self.index.get(f, {}).get("")
-            if positions and row is not None:
-                scores[positions] += self.weights[row]  # one flag of a kind per position: no repeats
+        _, patterns = _lexicon_res()
+        sur_row = self.index.get("sur", {}).get("")
+        if sur_row is not None:
+            scores[np.isin(cps[pos], _surname_codes())] += self.weights[sur_row]
+        back = np.full(len(joined), -1, dtype=np.int64)
+        back[pos] = np.arange(total)
+        for kind, pattern in patterns:
+            begins, ends = [], []
+            for m in pattern.finditer(joined):
+                if m.end() - m.start() >= 2:
+                    begins.append(back[m.start()])
+                    ends.append(back[m.end() - 1])
+            for flag, where in (("s" + kind, begins), ("e" + kind, ends)):
+                row = self.index.get(flag, {}).get("")
+                if where and row is not None:
+                    scores[where] += self.weights[row]  # leftmost-longest: one match per start, per end
         return scores
+
+    def _word_rows(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """Weight rows of the word templates (jieba word tag, position in word + tag, previous character's tag):
+        one dictionary lookup per word, the rest array operations over characters."""
+        tags, table = word_tags(), self._tag_table
+        cut = tokenizer()
+        words: list[str] = []
+        text_starts = []
+        for text in texts:
+            text_starts.append(len(words))
+            words += cut(text)
+        if not words:
+            empty = np.zeros(0, dtype=np.int32)
+            return {"wt": empty, "wpt": empty, "pwt": empty}
+        tag = np.array([table.get(tags.get(w, "OOV"), 0) for w in words], dtype=np.int64)
+        size = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        word_of = np.repeat(np.arange(len(words)), size)  # the word each character sits in
+        at = np.arange(len(word_of)) - np.repeat(np.cumsum(size) - size, size)  # position in that word
+        k = size[word_of]
+        cap = np.minimum(k, 5)
+        tg = tag[word_of]
+        rows = self._wpt_rows  # [kind (S B M E), capped length, tag]
+        kind = np.where(k == 1, 0, np.where(at == 0, 1, np.where(at == k - 1, 3, 2)))
+        previous = np.concatenate(([-1], tg[:-1]))
+        starts = np.repeat(False, len(tg))
+        char_starts = np.cumsum([0] + [len(t) for t in texts])[:-1]
+        starts[char_starts[[len(t) > 0 for t in texts]]] = True
+        pwt = np.where(starts, self._pwt_start, self._pwt_rows[previous])
+        return {"wt": self._wt_rows[tg], "wpt": rows[kind, cap, tg], "pwt": pwt}
 
     def padded(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Emissions [text, position, label] of a batch, zero-padded, and the lengths."""
@@ -214,42 +276,104 @@ class Model:
 
     def marginals(self, em: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
         """P(label at position | text) for every text of the batch: forward-backward in scaled probability
-        space (one small matrix product per position; each step renormalised, which cancels out)."""
-        longest = em.shape[1]
-        p_em = np.exp(em - em.max(axis=2, keepdims=True))
+        space (one small matrix product per position; each step renormalised, which cancels out). Time-major
+        arrays keep every step's slice contiguous."""
+        p_em = np.exp(em - em.max(axis=2, keepdims=True)).transpose(1, 0, 2).copy()  # [position, text, label]
         p_tr = np.exp(self.transitions - self.transitions.max())
+        p_tr_t = p_tr.T.copy()
+        longest = p_em.shape[0]
         alpha = np.empty_like(p_em)
-        alpha[:, 0] = p_em[:, 0] / p_em[:, 0].sum(axis=1, keepdims=True)
+        alpha[0] = p_em[0] / p_em[0].sum(axis=1, keepdims=True)
         for i in range(1, longest):
-            a = (alpha[:, i - 1] @ p_tr) * p_em[:, i]
-            alpha[:, i] = a / a.sum(axis=1, keepdims=True)
+            a = alpha[i]
+            np.matmul(alpha[i - 1], p_tr, out=a)
+            a *= p_em[i]
+            a /= a.sum(axis=1, keepdims=True)
         beta = np.ones_like(p_em)
+        ends = lengths - 1  # beta is 1 at each text's last position and beyond
         for i in range(longest - 2, -1, -1):
-            b = (p_em[:, i + 1] * beta[:, i + 1]) @ p_tr.T
+            b = beta[i]
+            np.multiply(p_em[i + 1], beta[i + 1], out=b)
+            b[:] = b @ p_tr_t
             b /= b.sum(axis=1, keepdims=True)
-            beta[:, i] = np.where((i + 1 < lengths)[:, None], b, 1.0)
+            b[i >= ends] = 1.0
         post = alpha * beta
         post /= post.sum(axis=2, keepdims=True)
-        return [post[b, :n] for b, n in enumerate(lengths)]
+        return [post[:n, k] for k, n in enumerate(lengths)]
 
     def decode(self, texts: list[str]) -> list[list[str]]:
         if not texts:
             return []
         return self.viterbi(*self.padded(texts))
 
-    def analyse(self, texts: list[str]) -> list[tuple[list[str], np.ndarray]]:
-        """Labels and their per-position probabilities, from one computation of the emissions. Labels are the
-        most probable label of each position (posterior decoding): the probabilities are needed anyway for
+    def analyse(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Label indices and their probabilities per position, from one computation of the emissions. Labels are
+        the most probable label of each position (posterior decoding): the probabilities are needed anyway for
         confidence, and this saves a Viterbi pass (bench/ner_threshold.py compares the two)."""
         if not texts:
             return []
         em, lengths = self.padded(texts)
         probs = self.marginals(em, lengths)
         if POSTERIOR:
-            labels = [[self.labels[k] for k in p.argmax(axis=1)] for p in probs]
+            ids = [p.argmax(axis=1) for p in probs]
         else:
-            labels = self.viterbi(em, lengths)
-        return list(zip(labels, probs, strict=True))
+            col = {label: k for k, label in enumerate(self.labels)}
+            ids = [np.array([col[x] for x in path], dtype=np.int64) for path in self.viterbi(em, lengths)]
+        return [(i, p[np.arange(len(i)), i]) for i, p in zip(ids, probs, strict=True)]
+
+    def spans(self, label_ids: np.ndarray, confidence: np.ndarray, first: np.ndarray):
+        """(begin, end, label, confidence) of the B-/I- runs of a flat label sequence (``first`` marks where a new
+        text starts: no run crosses it); confidence is the least probability inside the run. What ``spans`` does
+        label by label, in a few array operations."""
+        typ, inside = self._label_type[label_ids], self._inside[label_ids]
+        member = typ >= 0
+        before = np.concatenate(([-1], typ[:-1]))
+        begins = member & (~inside | (before != typ) | first)
+        cuts = np.flatnonzero(begins | ~member | first)
+        if not len(cuts):
+            return []
+        least = np.minimum.reduceat(confidence, cuts)
+        ends = np.append(cuts[1:], len(label_ids))
+        keep = begins[cuts]
+        return [(int(b), int(e), self._label_name[int(typ[b])], float(c))
+                for b, e, c in zip(cuts[keep], ends[keep], least[keep], strict=True)]
+
+def _fast_tables(index: dict[str, dict[str, int]], zero: int) -> dict[str, np.ndarray]:
+    """Sorted code points (and code-point pairs) of every character (pair) the model knows, and per template
+    the weight row of each: vocabulary index -> row, the last index standing for "unknown"."""
+    chars = sorted({v for name in ("c", "p1", "n1", "p2", "n2") for v in index.get(name, {}) if len(v) == 1})
+    pairs = sorted({v for name in ("p1c", "cn1") for v in index.get(name, {}) if len(v) == 2})
+    out = {"chars": np.array([ord(c) for c in chars], dtype=np.int64),
+           "bigrams": np.array([ord(a) * 0x110000 + ord(b) for a, b in pairs], dtype=np.int64)}
+    for names, vocab in ((("c", "p1", "n1", "p2", "n2"), chars), (("p1c", "cn1"), pairs)):
+        for name in names:
+            table = index.get(name, {})
+            out[name] = np.array([table.get(v, zero) for v in vocab] + [zero], dtype=np.int32)
+    return out
+
+
+def _word_tables(index: dict[str, dict[str, int]], zero: int):
+    """jieba tag -> number (0: OOV), and the weight rows of the word templates by tag number: ``wt`` and ``pwt``
+    [tag], ``wpt`` [S/B/M/E, capped word length, tag], and ``pwt`` of a text's first character (``^``)."""
+    tag_names = ["OOV", *sorted(set(word_tags().values()) - {"OOV"})]
+    table = {t: i for i, t in enumerate(tag_names)}
+    wt, wpt, pwt = (index.get(name, {}) for name in ("wt", "wpt", "pwt"))
+    wt_rows = np.array([wt.get(t, zero) for t in tag_names], dtype=np.int32)
+    pwt_rows = np.array([pwt.get(t, zero) for t in tag_names] + [zero], dtype=np.int32)  # [-1]: unused
+    wpt_rows = np.full((4, 6, len(tag_names)), zero, dtype=np.int32)
+    for kind, letter in enumerate("SBME"):
+        for cap in range(1, 6):
+            for i, t in enumerate(tag_names):
+                wpt_rows[kind, cap, i] = wpt.get(f"{letter}{cap}{t}", zero)
+    return table, wt_rows, wpt_rows, pwt_rows, pwt.get("^", zero)
+
+
+def _lookup(sorted_codes: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Index of each code in ``sorted_codes``, or ``len(sorted_codes)`` (unknown)."""
+    at = np.searchsorted(sorted_codes, codes)
+    at[at >= len(sorted_codes)] = 0
+    found = sorted_codes[at] == codes if len(sorted_codes) else np.zeros(len(codes), dtype=bool)
+    return np.where(found, at, len(sorted_codes))
 
 
 @lru_cache(maxsize=1)
@@ -293,28 +417,34 @@ def find_ner_many(texts: list[str], limit: int = 256, page: bool = False) -> lis
                 chunk = text[a:min(e, a + limit)]
                 if chunk.strip():
                     pieces.append((n, a, chunk))
-    index = {label: k for k, label in enumerate(m.labels)}
     results: list = [None] * len(pieces)
     order = sorted(range(len(pieces)), key=lambda k: len(pieces[k][2]))
     for start in range(0, len(order), BATCH):  # similar lengths together: little padding
         batch = order[start:start + BATCH]
         for k, result in zip(batch, m.analyse([pieces[k][2] for k in batch]), strict=True):
             results[k] = result
-    for (n, a, chunk), (labels, probs) in zip(pieces, results, strict=True):
-        for i, j, label in spans(labels):
-            typ = LABEL_TYPE.get(label)
-            raw = chunk[i:j]
-            name = raw.strip()
-            if not typ or len(name) < 2:
-                continue
-            confidence = min(probs[k, index[labels[k]]] for k in range(i, j))
-            if confidence < MIN_CONFIDENCE:
-                continue
-            lead = len(raw) - len(raw.lstrip())
-            hit = Hit(typ, a + i + lead, a + i + lead + len(name), name, "crf_ner.v1",
-                      (("confidence", f"{confidence:.2f}"),))
-            if plausible(hit, texts[n]) and (not page or supported(hit)):
-                out[n].append(hit)
+    if not pieces:
+        return out
+    label_ids = np.concatenate([ids for ids, _ in results])
+    confidence = np.concatenate([conf for _, conf in results])
+    offsets = np.cumsum([0] + [len(chunk) for _, _, chunk in pieces])
+    first = np.zeros(len(label_ids), dtype=bool)
+    first[offsets[:-1]] = True
+    for begin, end, label, conf in m.spans(label_ids, confidence, first):
+        if conf < MIN_CONFIDENCE or label not in LABEL_TYPE:
+            continue
+        k = int(np.searchsorted(offsets, begin, side="right")) - 1
+        n, a, chunk = pieces[k]
+        i, j = begin - offsets[k], end - offsets[k]
+        raw = chunk[i:j]
+        name = raw.strip()
+        if len(name) < 2:
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        hit = Hit(LABEL_TYPE[label], a + i + lead, a + i + lead + len(name), name, "crf_ner.v1",
+                  (("confidence", f"{conf:.2f}"),))
+        if plausible(hit, texts[n]) and (not page or supported(hit)):
+            out[n].append(hit)
     return out
 
 
@@ -361,13 +491,13 @@ def supported(h: Hit) -> bool:
     if h.type == "Person":
         return bool(lex.is_surname_at(name, 0)) and len(name) <= 4 and tags.get(name) in (None, "nr", "nrfg", "nrt")
     if h.type == "Position":
-        return any(name.endswith(title) for title in lex.titles)
+        return any(name[-k:] in lex.titles for k in range(1, len(name) + 1))
     proper = [t is None or t in PROPER for t in tok_tags]
     if h.type == "Place":
         if name in lex.place_names or tags.get(name) == "ns":
             return True
         return name.endswith(("村", "镇", "乡", "街道", "社区")) and len(toks) > 1 and all(proper[:-1])
-    suffix = next((sfx for sfx in sorted(lex.org_suffix, key=len, reverse=True) if name.endswith(sfx)), "")
+    suffix = next((name[-k:] for k in range(len(name), 0, -1) if name[-k:] in lex.org_suffix), "")
     if len(suffix) >= 2 and len(name) > len(suffix) + 1:
         return True
     if suffix and name[:-len(suffix)] and lex.place_names.get(name[:2]):

@@ -1,9 +1,13 @@
 """The NER model: exported weights decode exactly like crfsuite; spans and hits are well formed."""
 
+from pathlib import Path
+
 import pytest
 
 from kg.extract.ner import find_ner, model, spans
 from kg.read import normalise
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 SENTENCES = [
     "华新科技有限公司总经理周立新介绍，公司今年在潍坊市寒亭区新建两条生产线。",
@@ -47,3 +51,60 @@ def test_model_finds_untitled_people_and_companies():
     assert ("Person", "王建国") in found
     for h in find_ner(text):
         assert text[h.start:h.end] == h.name and h.rule == "crf_ner.v1"
+
+
+def _reference_emissions(texts):
+    """Scores summed from the feature strings crfsuite sees: what the array path of ``emissions`` must equal."""
+    import numpy as np
+
+    from kg.extract.ner import features
+
+    m = model()
+    rows = []
+    for text in texts:
+        for feats in features(text):
+            score = np.zeros(len(m.labels))
+            for feat in feats:
+                name, _, value = feat.partition("=")
+                row = m.index.get(name, {}).get(value)
+                if row is not None:
+                    score += m.weights[row]
+            rows.append(score)
+    return np.array(rows).reshape(-1, len(m.labels))
+
+
+def test_array_emissions_equal_the_feature_strings():
+    import numpy as np
+
+    from kg.nlp import sentences
+    from kg.read import read_source
+
+    texts = [normalise(s) for s in SENTENCES if s] + ["^$^^$$", "欧阳张三说", "ab"]
+    for page in sorted(SEEDS.iterdir())[:2]:
+        text = read_source(str(page)).text
+        texts += [text[s:e][:256] for s, e in sentences(text)][:150]
+    for start in range(0, len(texts), 64):
+        batch = texts[start:start + 64]
+        assert np.allclose(model().emissions(batch), _reference_emissions(batch), atol=1e-4)
+
+
+def test_array_spans_equal_label_by_label_spans():
+    import random
+
+    import numpy as np
+
+    m = model()
+    rng = random.Random(7)
+    for _ in range(200):
+        pieces = [[rng.choice(m.labels) for _ in range(rng.randint(1, 12))] for _ in range(rng.randint(1, 4))]
+        flat = [label for piece in pieces for label in piece]
+        ids = np.array([m.labels.index(label) for label in flat])
+        conf = np.array([rng.random() for _ in flat])
+        first = np.zeros(len(flat), dtype=bool)
+        expected, offset = [], 0
+        for piece in pieces:
+            first[offset] = True
+            for i, j, label in spans(piece):
+                expected.append((offset + i, offset + j, label, float(conf[offset + i:offset + j].min())))
+            offset += len(piece)
+        assert m.spans(ids, conf, first) == expected
