@@ -47,11 +47,12 @@ def resolve(documents: list[Document], *, city: str | None = None,
     forced = _division_named(city, lex) if city else None
     clusters: dict[tuple[str, str], _Cluster] = {}
     canon_of: dict[tuple[str, str, str], tuple[str, str]] = {}  # (doc path, type, name) -> (type, canonical)
+    contexts: dict[str, Context] = {}
     for doc in documents:
-        ctx = _context(doc, lex, forced)
+        ctx = contexts[doc.source.path] = _context(doc, lex, forced)
         alias = {m.name: m.alias_target() for m in doc.mentions if m.alias_target()}
         for m in doc.mentions:
-            if m.type == "Position":
+            if m.type == "Position" or m.type == "Place" and _far_short_form(m.name, ctx, lex):
                 continue
             typ, canon = _canonical(m.type, alias.get(m.name, m.name), m.article, ctx, lex)
             canon_of[(doc.source.path, m.type, m.name)] = (typ, canon)
@@ -83,6 +84,8 @@ def resolve(documents: list[Document], *, city: str | None = None,
         path = doc.source.path
         dates = {a.id: a.date for a in doc.articles}
         for r in doc.relations:
+            if r.rule == "place_prefix.v1" and _far_short_form(r.o, contexts[path], lex, districts_only=False):
+                continue  # a 凌云花园项目 on a 聊城 page is not in 凌云县, Guangxi
             s_type, s = final(path, r.s_type, r.s) if r.s_type in TYPE_SLUG else (r.s_type, r.s)
             o_type, o = final(path, r.o_type, r.o) if r.o_type in TYPE_SLUG else (r.o_type, r.o)
             attrs = dict(r.attrs)
@@ -291,6 +294,25 @@ def _division_named(name: str, lex: Lexicon) -> Division | None:
     if not divs:
         raise ValueError(f"unknown city {name!r}: not a division of China")
     return sorted(divs, key=lambda d: ({"prefecture": 0, "county": 1, "province": 2}.get(d.level, 3), d.code))[0]
+
+
+def _far_short_form(name: str, ctx: Context, lex: Lexicon, districts_only: bool = True) -> bool:
+    """A district's short form outside the paper's own city (泰山 for 泰山区 on a 聊城 page) is a mountain, a
+    brand or a word far more often than the district: papers write other cities' districts in full. Only the
+    paper's own districts go by their short names (茌平 on a 聊城 page). With ``districts_only=False``, the
+    same for a county's short form outside the paper's province (the 凌云 of a project's name)."""
+    divs = lex.place_names.get(name, ())
+    if ctx.city is None or not divs:
+        return False
+
+    def far(d: Division) -> bool:
+        if d.short != name or d.name == name or d.level != "county":
+            return False
+        if d.name.endswith("区"):
+            return d.parent != ctx.city.code
+        return not districts_only and d.code[:2] != ctx.city.code[:2]
+
+    return all(far(d) for d in divs)
 
 
 def _best_division(name: str, ctx: Context, lex: Lexicon) -> Division | None:

@@ -63,3 +63,11 @@ def test_short_name_rule_on_a_made_up_page():
     company = entity(r, "华丰纺织")
     assert company.name == "潍坊华丰纺织(山东)有限公司"
     assert "华丰" not in company.aliases  # a two-character brand alone is never matched
+
+
+def test_short_forms_of_far_districts_are_not_places():
+    text = ("本报讯（记者 王明）聊城市茌平区召开会议。茌平，这座城市正在发展。"
+            "他获得“泰山产业领军人才”称号，凌云安置区项目完工。")
+    r = resolve([extract_page(Source("p.txt", text, "utf-8"))])
+    places = {e.name for e in r.entities if e.type == "Place"}
+    assert "茌平区" in places and "泰山区" not in places and "凌云县" not in places

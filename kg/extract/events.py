@@ -15,7 +15,7 @@ from .lexicon import Lexicon
 
 CLAUSE_STOP = re.compile(r"[,。;:!?、\n()]|——")
 EVENT_LEAD = re.compile(
-    r"^.*(?:召开了?|举行了?|举办了?|开展了?|组织开展了?|出席|参加了?|主持|传达了?|在|于|的|是|了|由|将|和|与|从|通过|"
+    r"^.*(?:召开了?|举行了?|举办了?|开展了?|进行了?|组织开展了?|出席|参加了?|主持|传达了?|在|于|的|是|了|由|将|和|与|从|通过|"
     r"图为|\d+月\d+日(?:上午|下午)?)")
 LEAD_VERBS = re.compile(
     r"^.*(?:召开了?|举行了?|举办了?|开展了?|组织开展了?|出席|参加了?|主持|传达了?|在|于|的|是|了|由|将|和|与|从|通过|"
@@ -64,8 +64,8 @@ def find_events(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
         name = clean_name(text[start:m.end()]).strip(" \"")
         if name.count("“") != name.count("”"):
             name = name.strip("“”")
-        if len(name) - len(m.group(0)) < 3 or "等" in name[-len(m.group(0)) - 2:]:
-            continue  # too short, or a list of kinds (调度会等会议), not a named event
+        if len(name) - len(m.group(0)) < 3 or "等" in name[-len(m.group(0)) - 2:] or "相关" in name:
+            continue  # too short, or a kind of event (调度会等会议, 相关演练), not a named event
         if any(h.start <= start < h.end for h in taken):
             continue
         hits.append(Hit("Event", start, m.end(), name, "event_suffix.v1", _date_near(t, start)))

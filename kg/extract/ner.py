@@ -19,7 +19,7 @@ import numpy as np
 
 from ..nlp import sentences, tokenizer
 from ..resources import data_path
-from .base import Hit
+from .base import HAN, Hit
 from .lexicon import lexicon, word_tags
 
 MODEL_FILE = "ner.crfsuite"  # written by training; the source of the exported weights
@@ -443,7 +443,7 @@ def find_ner_many(texts: list[str], limit: int = 256, page: bool = False) -> lis
         lead = len(raw) - len(raw.lstrip())
         hit = Hit(LABEL_TYPE[label], a + i + lead, a + i + lead + len(name), name, "crf_ner.v1",
                   (("confidence", f"{conf:.2f}"),))
-        if plausible(hit, texts[n]) and (not page or supported(hit)):
+        if plausible(hit, texts[n]) and (not page or supported(hit, chunk, i + lead)):
             out[n].append(hit)
     return out
 
@@ -455,6 +455,14 @@ FUNCTION_CHARS = set("的了着过在从向把被对为与和及等说是也都�
 PLACE_ENDS = tuple("省市县区镇乡村屯街道路号巷里园") + ("街道", "开发区", "园区", "社区", "小区", "地区")
 GENERIC_NOUN_ENDS = ("地区", "市场", "产业", "集群", "领域", "体系", "工作", "建设", "发展", "问题", "部门", "单位",
                      "企业", "行业", "机构", "组织", "队伍", "班子")
+
+
+def _on_word_bounds(sentence: str, start: int, end: int) -> bool:
+    bounds, pos = {0}, 0
+    for tok in tokenizer()(sentence):
+        pos += len(tok)
+        bounds.add(pos)
+    return start in bounds and end in bounds
 
 
 def plausible(h: Hit, text: str) -> bool:
@@ -475,13 +483,22 @@ PROPER = ("nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng")
 PAGE_CONFIDENCE = 0.75  # on pages the rules read the prose; a model-only name must be surer
 
 
-def supported(h: Hit) -> bool:
+GLUE_OK = set("在到赴从至于及与、对是和")  # what may stand right before a two-character place name
+ORGAN_ENDS = set("会委局办院署部厅")
+GENERIC_PLACE_WORDS = ("乡村", "农村", "山村", "城乡", "城镇")
+
+
+def supported(h: Hit, sentence: str | None = None, at: int = 0) -> bool:
     """Grammar that vouches for a model-only name on a page: a surname for a person; for a body, a suffix of two
     or more characters (or a one-character suffix after a place) or a name that opens with a proper or unknown
     word; for a place, a division name or a village/town name of proper words. Phrases of common words
-    (新能源汽车, 监督格局, 美丽乡村) are the model's mistakes on government prose."""
+    (新能源汽车, 监督格局, 美丽乡村) are the model's mistakes on government prose. With its ``sentence`` (the
+    name at ``at``), the name must also begin and end on jieba's word boundaries there (张家二村|村民, not
+    张家二村村|民; 工商联社|情民意 is no 联社)."""
     lex, tags, name = lexicon(), word_tags(), h.name
     if float(h.attr("confidence") or 1) < PAGE_CONFIDENCE:
+        return False
+    if sentence is not None and not _on_word_bounds(sentence, at, at + len(name)):
         return False
     toks = list(tokenizer()(name))
     tok_tags = [tags.get(tok) for tok in toks]
@@ -494,10 +511,18 @@ def supported(h: Hit) -> bool:
         return any(name[-k:] in lex.titles for k in range(1, len(name) + 1))
     proper = [t is None or t in PROPER for t in tok_tags]
     if h.type == "Place":
+        if name.endswith(GENERIC_PLACE_WORDS):
+            return False
+        if len(name) == 2 and sentence is not None and at > 0 and HAN.match(sentence[at - 1]) and \
+                sentence[at - 1] not in GLUE_OK:
+            return False  # 产业|兴县: glued to the word before, part of a phrase
         if name in lex.place_names or tags.get(name) == "ns":
             return True
         return name.endswith(("村", "镇", "乡", "街道", "社区")) and len(toks) > 1 and all(proper[:-1])
     suffix = next((name[-k:] for k in range(len(name), 0, -1) if name[-k:] in lex.org_suffix), "")
+    if not suffix and len(toks) == 1 and h.type in ("Agency", "Organization") and \
+            not (tok_tags[0] in ("j", "nt") and name[-1] in ORGAN_ENDS):
+        return False  # one dictionary word without a suffix: 丰衣足食, 公检法 (phrases); 银保监会 is a body
     if len(suffix) >= 2 and len(name) > len(suffix) + 1:
         return True
     if suffix and name[:-len(suffix)] and lex.place_names.get(name[:2]):

@@ -27,6 +27,9 @@ ZONE_WORDS = ("高新区", "开发区", "经济开发区", "工业园", "产业�
 SINGLE_SUFFIX_NEEDS_PLACE = 2  # suffixes shorter than this must start at a place or level word
 PREPOSITIONS = "从在由对向把被为与和及到于据经"
 DETERMINERS = ("该", "本", "这", "此", "各", "每", "其", "我")
+LEVEL_LIST_BEFORE = re.compile(r"[省市县区乡镇]\([省市县区乡镇、]+\)$")  # 县(市、区)党委宣传部: each county's
+DESIGNATION = re.compile(r"^(?:国家|省|市|县|区)?级|^(?:国家|省|市|县|区)重点")  # 国家级…中心, 省重点实验室: a rank
+ORGAN_WORDS = re.compile(r"^(?:党委|党总支|党支部|支部|党组|党工委|团委|村委|居委)+$")  # 党支部|办公室 of no one
 
 
 def place_ending_at(text: str, end: int, lex: Lexicon, towns: bool = True) -> int:
@@ -75,6 +78,8 @@ def find_departments(t: Text, lex: Lexicon) -> list[Hit]:
             # inside a longer word we do not know: 宣传部 in 党委宣传部 is fine (prefix found), 某某局 is not
             if text[m.start() - 2:m.start()] not in ("党组", "党委"):
                 continue
+        if LEVEL_LIST_BEFORE.search(text, 0, start):
+            continue
         full, typ = lex.departments[written]
         hits.append(Hit(typ, start, m.end(), text[start:m.end()], "department.v1", (("core", full),)))
     return hits
@@ -214,6 +219,8 @@ def find_suffixed(t: Text, lex: Lexicon) -> list[Hit]:
             continue
         if not anchored and len(core) <= 4 and _generic(t, start, m.start()):
             continue
+        if DESIGNATION.match(core) or ORGAN_WORDS.match(core) or LEVEL_LIST_BEFORE.search(text, 0, start):
+            continue  # a kind of body or the body of a unit left unnamed, not one named body
         typ = lex.org_suffix[suffix]
         hits.append(Hit(typ, start, m.end(), text[start:m.end()], "org_suffix.v1", (("suffix", suffix),)))
     return hits

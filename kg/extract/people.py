@@ -4,7 +4,8 @@
 by 、 right before a name (市委常委、宣传部部长、统战部部长郑海波; 市商务局党组书记、局长冯晓东), and lists of names
 after one chain (副市长张旋宇、洪玉振). A segment without its own organisation inherits the one before it, except a
 government head (市长, 县长 …), whose organ is the people's government of that level.
-``role_person.v1`` reads role nouns before a name (办事群众刘迪); ``byline.v1`` credits journalists;
+``role_person.v1`` reads role nouns before a name (办事群众刘迪); ``took_post.v1`` a post taken after the name
+(赵某担任第一书记); ``byline.v1`` credits journalists;
 ``name_repeat.v1`` finds later mentions of a name already read.
 """
 
@@ -32,6 +33,9 @@ def name_length(text: str, i: int, lex: Lexicon, bounds: set[int] | None = None)
     sl = lex.is_surname_at(text, i)
     if not sl:
         return 0
+    title = lex.title_re.match(text, i)
+    if title and title.end() - i >= 2:
+        return 0  # 顾问团, 常委会: a title word, not a surname and a given name
     best = 0
     for given in (1, 2):
         n = sl + given
@@ -143,6 +147,9 @@ def find_people(t: Text, lex: Lexicon, orgs: list[Hit]) -> tuple[list[Hit], list
     appositive, more = _appositives(t, lex, titles, title_by_end, hits_by_end, {h.start for h in people})
     people += appositive
     facts += more
+    took, more = _took_post(t, lex, titles, title_by_end, hits_by_end, {h.start for h in people})
+    people += took
+    facts += more
     seen = set()
     for p in positions:
         if (p.start, p.end) not in seen:
@@ -181,6 +188,42 @@ def _appositives(t: Text, lex: Lexicon, titles, title_by_end, hits_by_end, taken
                                           (("org", org), ("org_type", typ))))
                     elif org:
                         facts.append(Fact(name, ptype, "worksFor", org, typ, s, m.end(), "appositive.v1",
+                                          (("role", title),)))
+                break
+    return people, facts
+
+
+TOOK_POST = re.compile(r"(?:曾|现|先后|又|还|已|正式)?(?:担任|出任|兼任|就任|当选为|当选|任)$")
+
+
+def _took_post(t: Text, lex: Lexicon, titles, title_by_end, hits_by_end, taken: set[int]):
+    """``took_post.v1``: a name, a verb of taking a post, then the post (赵某担任第一书记后; 王某任县委书记):
+    the title chain stands after the verb instead of before the name."""
+    text = t.text
+    people, facts = [], []
+    for m in titles:
+        if name_length(text, m.end(), lex) or text[m.end():m.end() + 1] in ("长", "委"):
+            continue
+        chain = _chain(text, m, title_by_end, hits_by_end, lex)
+        start = chain[0][3] if chain else m.start()
+        verb = TOOK_POST.search(text, max(0, start - 6), start)
+        if not verb:
+            continue
+        for n in (3, 2, 4):
+            s = verb.start() - n
+            if s >= 0 and s not in taken and name_length(text, s, lex) == n and \
+                    (s == 0 or not HAN.match(text[s - 1]) or text[s - 1] in "由和与及、"):
+                name = text[s:s + n]
+                official = any(_is_official(title, org, typ, lex) for title, org, typ, _ in chain)
+                ptype = "Official" if official else "Person"
+                people.append(Hit(ptype, s, s + n, name, "took_post.v1"))
+                taken.add(s)
+                for title, org, typ, _ in chain:
+                    if _is_official(title, org, typ, lex):
+                        facts.append(Fact(name, ptype, "holdsPost", title, "", s, m.end(), "took_post.v1",
+                                          (("org", org), ("org_type", typ))))
+                    elif org:
+                        facts.append(Fact(name, ptype, "worksFor", org, typ, s, m.end(), "took_post.v1",
                                           (("role", title),)))
                 break
     return people, facts

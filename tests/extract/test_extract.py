@@ -134,3 +134,36 @@ def test_project_capacity_and_amount():
     found, _ = hits("华新集团投资12亿元建设年产5万吨锂电材料项目。")
     project = [h for h in found if h.type == "Project"][0]
     assert (project.attr("amount"), project.attr("unit"), project.attr("capacity")) == ("12", "亿元", "5万吨")
+
+
+def test_a_post_taken_after_the_name_makes_an_official():
+    found, facts = hits("发展形不成合力。孙立平担任第一书记后，重新选配了村两委班子。")
+    assert [(h.type, h.name, h.rule) for h in found if h.type == "Official"] == [
+        ("Official", "孙立平", "took_post.v1")]
+    assert [(f.s, f.p, f.o) for f in facts] == [("孙立平", "holdsPost", "第一书记")]
+    _, facts = hits("会议决定，王建国任潍坊市委书记。")
+    assert {(f.s, f.o, f.attr("org")) for f in facts if f.p == "holdsPost"} == {("王建国", "书记", "潍坊市委")}
+    assert names("他担任主任以来，走遍了全村。", "Official") == []
+
+
+def test_a_title_word_is_not_a_surname_and_a_given_name():
+    assert names("平台组建金融专家顾问团，为企业提供服务。", "Person") == []
+    assert names("法律顾问周明远介绍了案情。", "Person") == ["周明远"]
+
+
+def test_kinds_of_bodies_and_unnamed_units_are_not_organisations():
+    def rule_orgs(text):
+        return [h.name for h in hits(text)[0] if h.rule in ("org_suffix.v1", "department.v1", "organ.v1")]
+
+    assert rule_orgs("该县已建成国家级工程技术研究中心、省重点实验室等平台。村党支部办公室设在民房里。") == []
+    assert rule_orgs("县(市、区)党委宣传部作了交流发言。") == []
+    assert names("市委宣传部和市农业科学研究院联合发布。", "Agency") == ["市委宣传部"]
+
+
+def test_research_centres_of_companies_are_organisations():
+    assert names("他曾就职于普利司通(日本)研发中心。", "Organization") == ["普利司通(日本)研发中心"]
+
+
+def test_an_event_name_starts_after_the_verb_of_its_clause():
+    assert names("图为市消防救援支队进行防洪抢险相关演练。", "Event") == []
+    assert names("昨天，市应急管理局组织开展了全市森林防火实战演练。", "Event") == ["全市森林防火实战演练"]

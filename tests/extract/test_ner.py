@@ -108,3 +108,20 @@ def test_array_spans_equal_label_by_label_spans():
                 expected.append((offset + i, offset + j, label, float(conf[offset + i:offset + j].min())))
             offset += len(piece)
         assert m.spans(ids, conf, first) == expected
+
+
+def test_model_only_names_on_pages_need_word_bounds_and_grammar():
+    from kg.extract.base import Hit
+    from kg.extract.ner import supported
+
+    def hit(typ, sentence, name):
+        at = sentence.index(name)
+        return supported(Hit(typ, at, at + len(name), name, "crf_ner.v1", (("confidence", "0.90"),)), sentence, at)
+
+    assert not hit("Place", "他是秦家二村村民。", "秦家二村村")  # ends inside 村民
+    assert not hit("Place", "坚持产业兴县、制造业强县", "兴县")  # glued to the word before
+    assert not hit("Place", "在美丽乡村建设上大步前进", "美丽乡村")
+    assert not hit("Organization", "出台了就业、安居乐业等配套办法", "安居乐业")
+    assert not hit("Organization", "打造全国工商联社情民意信息基地", "全国工商联社")
+    assert hit("Agency", "经证监会批准上市", "证监会")
+    assert hit("Person", "村民王建国说", "王建国")
