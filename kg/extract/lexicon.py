@@ -49,15 +49,16 @@ class Gazetteer:
             lengths.setdefault(w[0], set()).add(len(w))
         self.lengths = {ch: sorted(ls, reverse=True) for ch, ls in lengths.items()}
         self.first = re.compile("[" + "".join(re.escape(ch) for ch in sorted(self.lengths)) + "]")
+        self.heads = frozenset(w[:2] for w in self.words)  # a word's first two characters (or its one)
 
     def finditer(self, text: str):
         n = len(text)
-        lengths, words = self.lengths, self.words
+        lengths, words, heads = self.lengths, self.words, self.heads
         pos = 0
         for m in self.first.finditer(text):  # only where some word could start
             i = m.start()
-            if i < pos:
-                continue
+            if i < pos or (text[i:i + 2] not in heads and text[i] not in heads):
+                continue  # most first characters are not followed by a word's second one
             for k in lengths[text[i]]:
                 if i + k <= n and text[i:i + k] in words:
                     yield _Match(text, i, i + k)

@@ -29,6 +29,7 @@ LABEL_TYPE = {"name": "Person", "company": "Enterprise", "government": "Agency",
 TEMPLATES = ("c", "p1", "n1", "p2", "n2", "p1c", "cn1", "wt", "wpt", "pwt")
 FLAGS = ("sur", "sT", "eT", "sX", "eX", "sG", "eG")
 BATCH = 64  # sentences decoded together
+RENORM = 8  # forward-backward: renormalise every this many positions
 POSTERIOR = True  # decode by the most probable label per position (else Viterbi)
 MIN_CONFIDENCE = 0.5  # the least probable label of a span; chosen on a validation slice (bench/ner_threshold.py)
 
@@ -276,8 +277,9 @@ class Model:
 
     def marginals(self, em: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
         """P(label at position | text) for every text of the batch: forward-backward in scaled probability
-        space (one small matrix product per position; each step renormalised, which cancels out). Time-major
-        arrays keep every step's slice contiguous."""
+        space, one small matrix product per position. Scales cancel out, so the running products are only
+        renormalised every ``RENORM`` steps: each step shrinks them by at most e^-(transition weight range),
+        far from float64's limits over 8 steps. Time-major arrays keep every step's slice contiguous."""
         p_em = np.exp(em - em.max(axis=2, keepdims=True)).transpose(1, 0, 2).copy()  # [position, text, label]
         p_tr = np.exp(self.transitions - self.transitions.max())
         p_tr_t = p_tr.T.copy()
@@ -288,15 +290,21 @@ class Model:
             a = alpha[i]
             np.matmul(alpha[i - 1], p_tr, out=a)
             a *= p_em[i]
-            a /= a.sum(axis=1, keepdims=True)
+            if i % RENORM == 0:
+                a /= a.sum(axis=1, keepdims=True)
         beta = np.ones_like(p_em)
         ends = lengths - 1  # beta is 1 at each text's last position and beyond
+        ascending = bool(np.all(np.diff(ends) >= 0))  # batches come sorted by length: finished texts first
         for i in range(longest - 2, -1, -1):
             b = beta[i]
             np.multiply(p_em[i + 1], beta[i + 1], out=b)
-            b[:] = b @ p_tr_t
-            b /= b.sum(axis=1, keepdims=True)
-            b[i >= ends] = 1.0
+            np.matmul(b, p_tr_t, out=b)
+            if i % RENORM == 0:
+                b /= b.sum(axis=1, keepdims=True)
+            if ascending:
+                b[:int(np.searchsorted(ends, i, side="right"))] = 1.0
+            else:
+                b[i >= ends] = 1.0
         post = alpha * beta
         post /= post.sum(axis=2, keepdims=True)
         return [post[:n, k] for k, n in enumerate(lengths)]
@@ -458,11 +466,18 @@ GENERIC_NOUN_ENDS = ("地区", "市场", "产业", "集群", "领域", "体系",
 
 
 def _on_word_bounds(sentence: str, start: int, end: int) -> bool:
+    bounds = _word_bounds(sentence)
+    return start in bounds and end in bounds
+
+
+@lru_cache(maxsize=64)
+def _word_bounds(sentence: str) -> frozenset[int]:
+    """Offsets of jieba's word boundaries in a sentence (cached: a sentence often has several model names)."""
     bounds, pos = {0}, 0
     for tok in tokenizer()(sentence):
         pos += len(tok)
         bounds.add(pos)
-    return start in bounds and end in bounds
+    return frozenset(bounds)
 
 
 def plausible(h: Hit, text: str) -> bool:
