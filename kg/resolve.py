@@ -18,6 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .extract.lexicon import Division, Lexicon, lexicon
+from .extract.orgs import BARE_ZONES
+from .extract.programmes import slogan_pattern
 from .model import Candidate, Document, Entity, Evidence, Judgement, Mention, Post, Relation, Resolved
 
 PERSON_TYPES = ("Official", "Person")
@@ -227,6 +229,16 @@ def _merge_programme_variants(clusters, merged, documents: list[Document], apart
                         clusters[dst].absorb(clusters[src])
                         merged[src] = dst
                     break
+    programmes = sorted(name for (g, name) in clusters if g == "programme")
+    for abbreviation in programmes:  # 两创一强 and 创新创业、强基础, wherever each is written
+        pattern = slogan_pattern(abbreviation)
+        for spelled in programmes if pattern else ():
+            if spelled != abbreviation and pattern.fullmatch(spelled.strip("“”")) and \
+                    frozenset((abbreviation, spelled)) not in apart:
+                src, dst = _root(merged, ("programme", spelled)), _root(merged, ("programme", abbreviation))
+                if src != dst:
+                    clusters[dst].absorb(clusters[src])
+                    merged[src] = dst
 
 
 def _apply_judgements(clusters, merged, judgements: list[Judgement]) -> None:
@@ -306,7 +318,11 @@ def _far_short_form(name: str, ctx: Context, lex: Lexicon, districts_only: bool 
         return False
 
     def far(d: Division) -> bool:
-        if d.short != name or d.name == name or d.level != "county":
+        if d.short != name or d.name == name:
+            return False
+        if d.level == "town":
+            return d.code[:4] != ctx.city.code[:4]  # 高新区 is no town of Gansu on a 聊城 page
+        if d.level != "county":
             return False
         if d.name.endswith("区"):
             return d.parent != ctx.city.code
@@ -368,6 +384,8 @@ def _place_prefix(name: str, article: str, ctx: Context, lex: Lexicon) -> tuple[
 def _agency_name(name: str, article: str, ctx: Context, lex: Lexicon) -> str:
     """Canonical name of a Party or government body: 市工信局 -> 潍坊市工业和信息化局, 县委统战部 ->
     中共昌乐县委员会统一战线工作部. Names outside the standard structure are kept as written."""
+    if name in BARE_ZONES and ctx.city is not None:
+        return ctx.city.short + name  # 高新区 on a 潍坊 page: 潍坊高新区
     place, rest = _place_prefix(name, article, ctx, lex)
     party = False
     if rest.startswith("委") and len(rest) > 1 and not rest.startswith("委员"):

@@ -71,3 +71,16 @@ def test_short_forms_of_far_districts_are_not_places():
     r = resolve([extract_page(Source("p.txt", text, "utf-8"))])
     places = {e.name for e in r.entities if e.type == "Place"}
     assert "茌平区" in places and "泰山区" not in places and "凌云县" not in places
+
+
+def test_a_numbered_slogan_and_its_spelled_out_form_are_one_programme():
+    one = Source("a.txt", "本报讯（记者 王明）落实市委“两创一强”工作要求，全市上下干劲十足。", "utf-8")
+    two = Source("b.txt", "本报讯（记者 王明）按照市委“创新创业、强基础”的工作要求，推进项目建设。", "utf-8")
+    r = resolve([extract_page(one), extract_page(two)], city="潍坊")
+    programmes = [e for e in r.entities if e.type == "Programme"]
+    assert [(e.name, sorted(set(e.aliases) - {e.name})) for e in programmes] == [("两创一强", ["创新创业、强基础"])]
+
+
+def test_a_bare_zone_is_the_papers_own_zone():
+    page = Source("p.txt", "本报讯（记者 王明）3月5日，高新区召开会议。", "utf-8")
+    assert entity(resolve([extract_page(page)], city="潍坊"), "高新区").name == "潍坊高新区"

@@ -60,7 +60,7 @@ def find_events(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
             continue  # 会议|室
         start = _clause_name(text, m.end(), lead=EVENT_LEAD)
         if text[start:m.end()].count("“") > text[start:m.end()].count("”"):
-            start = text.rindex("“", start, m.end()) + 1  # 新一期“局长大讲堂”: the name is inside the quotes
+            start = text.rindex("“", start, m.end()) + 1  # 新一期“书记大讲堂”: the name is inside the quotes
         name = clean_name(text[start:m.end()]).strip(" \"")
         if name.count("“") != name.count("”"):
             name = name.strip("“”")
@@ -91,8 +91,11 @@ def find_projects(t: Text, lex: Lexicon, orgs: list[Hit]) -> list[Hit]:
 
     text = t.text
     hits = []
+    starts = t.tokens()[0]
     for m in re.finditer("项目", text):
         start = _clause_name(text, m.end(), 36)
+        if start not in set(starts):  # a one-character lead inside a word (中|和能源) cuts no name
+            start = starts[t.token_index(start)]
         for o in orgs:  # 华新科技有限公司智能装备产业园项目: the owner is not part of the project's name
             if o.start <= start < o.end or (start <= o.start and o.end <= m.start()):
                 start = max(start, o.end)

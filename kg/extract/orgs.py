@@ -114,6 +114,7 @@ STOP_TAGS = ("p", "c", "d", "r", "u", "m", "q", "t", "f", "ad", "y", "e", "o", "
 NOUNISH_TAGS = ("n", "vn", "nz", "ns", "nt", "nr", "nrt", "j", "b", "an", "ng", "nrfg", "a")
 VERB_TAGS = ("v", "vd", "vg", "vi", "vq")
 PROPER_TAGS = ("nr", "ns", "nt", "nz", "j", "nrt", "nrfg", "eng")
+BARE_ZONES = ("高新区", "开发区", "经开区")
 PARENT_SUFFIXES = ("集团", "公司", "大学", "医院", "银行")
 
 
@@ -139,8 +140,10 @@ def _left_edge(t: Text, suffix_start: int, lex: Lexicon) -> int:
         piece = text[starts[i]:edge]
         if not piece or not all(HAN.match(c) or c.isalnum() or c in "()·" for c in piece):
             break
-        if piece in lex.stop_words or piece in DETERMINERS or tags.get(piece) in STOP_TAGS:
+        if piece in lex.stop_words or piece in DETERMINERS or piece in FUNCTION_CHARS:
             break
+        if tags.get(piece) in STOP_TAGS and not (len(piece) == 1 and _in_single_run(tokens, i)):
+            break  # 天 of 江苏|天|源|电缆 is no time word: jieba cut an unknown name into characters
         if len(piece) > 1 and piece[0] in PREPOSITIONS and tags.get(piece) is None:
             edge = starts[i] + 1  # jieba glued a preposition to an unknown name: 从华北|国际陆港海关
             break
@@ -154,8 +157,8 @@ def _left_edge(t: Text, suffix_start: int, lex: Lexicon) -> int:
                 break
         if edge < suffix_start and (piece in ZONE_WORDS or piece.endswith(ZONE_WORDS)):
             break
-        if edge < suffix_start and piece.endswith(PARENT_SUFFIXES):
-            break
+        if edge < suffix_start and piece.endswith(PARENT_SUFFIXES) and not closes:
+            break  # …(集团)有限公司: a parent's suffix in brackets is part of the name
         for k in range(len(piece) - 1, -1, -1):  # brackets inside the name must pair up
             if piece[k] == ")":
                 closes.append(starts[i] + k)
@@ -176,6 +179,15 @@ def _left_edge(t: Text, suffix_start: int, lex: Lexicon) -> int:
     return edge
 
 
+FUNCTION_CHARS = frozenset("的了着过在和与及等对为从向把被将于是也都就到由让给并或而之以其一二三四五六七八九十几每")
+
+
+def _in_single_run(tokens: list[str], i: int) -> bool:
+    """Token ``i`` is one character next to another one-character token: pieces of a word jieba did not know."""
+    return any(0 <= j < len(tokens) and len(tokens[j]) == 1 and tokens[j] not in FUNCTION_CHARS
+               and HAN.match(tokens[j]) for j in (i - 1, i + 1))
+
+
 def _generic(t: Text, start: int, end: int) -> bool:
     """A core made only of common words (劳务, 当地, 综合性) names a kind of body, not one body."""
     starts, tokens = t.tokens()
@@ -190,11 +202,12 @@ def _generic(t: Text, start: int, end: int) -> bool:
     return True
 
 
-def _ends_on_token(t: Text, start: int, end: int) -> bool:
-    """The suffix ends a jieba word, or begins one (公司|员工 cut as 公司员工): not 工作|协调 (作协)."""
+def _ends_on_token(t: Text, start: int, end: int, lex: Lexicon) -> bool:
+    """The suffix ends a jieba word, or a shorter suffix of it begins one (供电|公司员工 cut as 公司员工): not
+    工作|协调 (作协)."""
     starts, tokens = t.tokens()
     i = t.token_index(end - 1)
-    return starts[i] + len(tokens[i]) == end or starts[i] == start
+    return starts[i] + len(tokens[i]) == end or start <= starts[i] and t.text[starts[i]:end] in lex.org_suffix
 
 
 def find_suffixed(t: Text, lex: Lexicon) -> list[Hit]:
@@ -207,10 +220,14 @@ def find_suffixed(t: Text, lex: Lexicon) -> list[Hit]:
             continue
         if suffix in ("公司", "集团", "银行") and nxt == "长":
             continue
-        if not _ends_on_token(t, m.start(), m.end()):
+        if not _ends_on_token(t, m.start(), m.end(), lex):
             continue
         start = _left_edge(t, m.start(), lex)
         core = text[start:m.start()]
+        if not core and suffix in BARE_ZONES and (m.start() == 0 or not HAN.match(text[m.start() - 1])
+                                                  or text[m.start() - 1] in "在到和与及、"):
+            hits.append(Hit("Agency", m.start(), m.end(), suffix, "org_suffix.v1", (("suffix", suffix),)))
+            continue  # 高新区 alone: the paper's own zone (resolution names it)
         if len(core) < 2 or not HAN.search(core):
             continue
         anchored = place_ending_at(text, start + min(len(core), 9), lex, towns=False) <= start or \

@@ -193,6 +193,8 @@ def _appositives(t: Text, lex: Lexicon, titles, title_by_end, hits_by_end, taken
     return people, facts
 
 
+QUOTED_BEFORE = re.compile(r"、“[^“”]{1,8}”$")
+QUOTED_ORGANS = ("党工委", "工委", "党委", "党组", "党支部", "党总支", "支部")
 TOOK_POST = re.compile(r"(?:曾|现|先后|又|还|已|正式)?(?:担任|出任|兼任|就任|当选为|当选|任)$")
 
 
@@ -263,10 +265,16 @@ def _chain(text: str, m: re.Match, title_by_end, hits_by_end, lex: Lexicon) -> l
     while cur is not None:
         title = cur.group(0)
         org, typ, seg_start = _org_before(hits_by_end, text, cur.start(), lex)
+        quoted = QUOTED_BEFORE.search(text, 0, seg_start) if not org else None
+        organ = next((o for o in QUOTED_ORGANS if title.startswith(o) and len(title) > len(o)), "")
+        if quoted and organ:  # “两新”工委书记: the quoted word and 工委 name the body
+            org, typ = quoted.group(0)[2:-1] + organ, "Agency"
         segments.append((title, org, typ, seg_start))
         prev = None
         if text[seg_start - 1:seg_start] == "、":
             prev = title_by_end.get(seg_start - 1)
+        elif quoted:
+            prev = title_by_end.get(quoted.start())  # 部长、“两新”工委书记: the chain goes on past a quoted word
         elif not org and seg_start in title_by_end:
             prev = title_by_end[seg_start]  # 党组书记 directly before 局长 without 、 is rare but seen
         cur = prev
@@ -305,9 +313,28 @@ def _employer(chain, orgs: list[Hit], t: Text, pos: int, lex: Lexicon):
     return out
 
 
+ROLE_AFTER = re.compile(r"是[\u4e00-\u9fff]{0,10}?")
+
+
 def _role_people(t: Text, lex: Lexicon, taken: set[int], bounds: set[int]) -> list[Hit]:
+    """``role_person.v1``: a role noun right before a name (村民王某), or the name saying what it is (王某是某村
+    村民), a name standing alone before 是 at the start of a clause."""
     text = t.text
     out = []
+    for m in lex.person_roles_re.finditer(text):
+        if text[m.end():m.end() + 1] not in (",", "。", ";", ",", "") or m.start() == 0:
+            continue
+        for n in (3, 2):
+            window = text[max(0, m.start() - 12 - n):m.start()]
+            cue = window.rfind("是")
+            s = m.start() - (len(window) - cue) - n
+            if cue < 0 or s < 0 or (s > 0 and HAN.match(text[s - 1])) or s in taken:
+                continue
+            if not ROLE_AFTER.fullmatch(text, s + n, m.start()) or name_length(text, s, lex) != n:
+                continue
+            out.append(Hit("Person", s, s + n, text[s:s + n], "role_person.v1", (("role", m.group(0)),)))
+            taken.add(s)
+            break
     for m in lex.person_roles_re.finditer(text):
         if m.end() in taken or m.end() not in bounds:
             continue

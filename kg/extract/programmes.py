@@ -3,6 +3,7 @@
 - ``quoted_trigger.v1``: a quoted name followed (within a few characters) by a trigger word: “双招双引”工作要求,
   “惠企”品牌, “春风助企”行动; a quoted name that itself ends in a trigger (“河长制”, “六大攻坚行动”).
   A quoted phrase with no trigger (“金融血液”) is a figure of speech, not a programme.
+- ``quoted_repeat.v1``: a quoted name the article quotes again and again, though with no trigger.
 - ``named_initiative.v1``: an unquoted initiative after a launching verb: 开展企业能效诊断行动, 实施人才强企工程.
 - ``document.v1``: a 《》 title ending in a document word (方案, 细则, 意见 …).
 - ``slogan.v1``: a numbered slogan spelled out on the page (“两创一强” ↔ 创新创业、强基础).
@@ -53,6 +54,7 @@ def find_programmes(t: Text, lex: Lexicon) -> list[Hit]:
         if PUNCT_ONLY.match(inner) or len(inner) < 2:
             name = inner + (trig or "")  # “456”工作法 -> 456工作法
         hits.append(Hit("Programme", m.start(1), m.end(1), name, "quoted_trigger.v1", (("trigger", trig or ""),)))
+    hits += _quoted_repeats(t, hits)
     for m in TITLE_RE.finditer(text):
         inner = m.group(1)
         if inner.rstrip(")）").endswith(lex.document_words) or re.search(r"(方案|办法|细则|意见|措施)", inner):
@@ -60,6 +62,33 @@ def find_programmes(t: Text, lex: Lexicon) -> list[Hit]:
     hits += _named_initiatives(t, lex, hits)
     hits += _slogans(t, lex, hits)
     return hits
+
+
+def _quoted_repeats(t: Text, found: list[Hit]) -> list[Hit]:
+    """``quoted_repeat.v1``: a quoted name with no trigger that the article quotes again and again (“某某直通车”
+    five times, never without quotes) is the article's subject, a programme or brand. Figures of speech
+    (“组合拳”, “热带雨林”) are short or dictionary words, and a verb phrase (“规范涉企执法”) also stands
+    unquoted: neither counts."""
+    from .lexicon import word_tags
+
+    text, tags = t.text, word_tags()
+    named = {h.name for h in found}
+    quoted: dict[str, list[re.Match]] = {}
+    for m in QUOTE_RE.finditer(text):
+        quoted.setdefault(m.group(1).strip(), []).append(m)
+    out = []
+    for inner, ms in quoted.items():
+        if len(ms) < 2 or len(inner) < 4 or inner in named or PUNCT_ONLY.match(inner) or inner in tags:
+            continue
+        if text.count(inner) > len(ms):
+            continue  # also written without quotes: a description (规范涉企执法), not a name
+        starts, tokens = t.tokens()
+        first = t.token_index(ms[0].start(1))
+        if tags.get(tokens[first], "").startswith(("v", "d", "p")) or re.search(r"[,。;:!?]", inner):
+            continue
+        out += [Hit("Programme", m.start(1), m.start(1) + len(inner), inner, "quoted_repeat.v1") for m in ms
+                if text[m.start(1):m.start(1) + len(inner)] == inner]
+    return out
 
 
 INITIATIVE_RE = re.compile(r"([\u4e00-\u9fff]{3,12}?)(行动|工程|计划|改革|服务|活动)")
@@ -97,22 +126,30 @@ def _slogans(t: Text, lex: Lexicon, programmes: list[Hit]) -> list[Hit]:
     out = []
     seen = set()
     for h in programmes:
-        m = re.fullmatch(rf"([{NUMERALS}])(\w)([{NUMERALS}])(\w)", h.name)
-        if not m or h.name in seen:
+        pattern = slogan_pattern(h.name)
+        if pattern is None or h.name in seen:
             continue
         seen.add(h.name)
-        n1, a, n2, b = _num(m.group(1)), m.group(2), _num(m.group(3)), m.group(4)
-        if not n1 or not n2:
-            continue
-        part_a = rf"(?:{re.escape(a)}[\u4e00-\u9fff]{{1,3}}?){{{n1}}}"
-        part_b = rf"(?:{re.escape(b)}[\u4e00-\u9fff]{{1,3}}?){{{n2}}}"
-        for sm in re.finditer(rf"{part_a}[、,\s]?{part_b}(?![\u4e00-\u9fff]*{re.escape(b)})", text):
+        for sm in pattern.finditer(text):
             end = sm.end()
             while end < len(text) and text[end] not in "”\"’、,。;: \n":
                 end += 1
             out.append(Hit("Programme", sm.start(), end, text[sm.start():end], "slogan.v1",
                            (("alias_of", h.name),)))
     return out
+
+
+def slogan_pattern(name: str) -> re.Pattern | None:
+    """The spelled-out form of a numbered slogan (两创一强 -> 创…创…、强…), or None."""
+    m = re.fullmatch(rf"([{NUMERALS}])(\w)([{NUMERALS}])(\w)", name)
+    if not m:
+        return None
+    n1, a, n2, b = _num(m.group(1)), m.group(2), _num(m.group(3)), m.group(4)
+    if not n1 or not n2:
+        return None
+    part_a = rf"(?:{re.escape(a)}[\u4e00-\u9fff]{{1,3}}?){{{n1}}}"
+    part_b = rf"(?:{re.escape(b)}[\u4e00-\u9fff]{{1,3}}?){{{n2}}}"
+    return re.compile(rf"{part_a}[、,\s]?{part_b}(?![\u4e00-\u9fff]*{re.escape(b)})")
 
 
 def _num(ch: str) -> int:

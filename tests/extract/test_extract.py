@@ -167,3 +167,40 @@ def test_research_centres_of_companies_are_organisations():
 def test_an_event_name_starts_after_the_verb_of_its_clause():
     assert names("图为市消防救援支队进行防洪抢险相关演练。", "Event") == []
     assert names("昨天，市应急管理局组织开展了全市森林防火实战演练。", "Event") == ["全市森林防火实战演练"]
+
+
+def rule_names(text: str, typ: str) -> list[str]:
+    return [h.name for h in hits(text)[0] if h.type == typ and h.rule != "crf_ner.v1"]
+
+
+def test_enterprise_names_jieba_cut_into_characters_or_brackets():
+    assert rule_names("浙江天顺线缆有限公司投资5亿元建设新厂。", "Enterprise") == ["浙江天顺线缆有限公司"]
+    assert rule_names("现场,华鹏源智能装备(集团)有限公司、潍坊新奥燃气有限公司参展。", "Enterprise") == [
+        "华鹏源智能装备(集团)有限公司", "潍坊新奥燃气有限公司"]
+    assert rule_names("工程现场，国网潍坊供电公司员工冒着高温抢修。", "Enterprise") == ["国网潍坊供电公司"]
+
+
+def test_development_zones_are_agencies_and_a_bare_zone_is_the_papers_own():
+    assert rule_names("潍坊开发区支持企业发展，鲁东经济开发区指标提升。", "Agency") == ["潍坊开发区", "鲁东经济开发区"]
+    assert rule_names("在高新区华新集团，生产线满负荷运转。", "Agency") == ["高新区"]
+
+
+def test_a_quoted_name_the_article_repeats_is_a_programme():
+    text = "“政企早餐会”开进商会。本次“政企早餐会”由县工商联发起。下一期“政企早餐会”将在5月举行。"
+    assert set(rule_names(text, "Programme")) == {"政企早餐会"}
+    assert rule_names("为县域经济注入了“金融血液”。", "Programme") == []  # once: a figure of speech
+    assert rule_names("打出“组合拳”，再打“组合拳”。", "Programme") == []  # a dictionary word
+
+
+def test_an_idea_is_not_a_programme():
+    assert rule_names("牢固树立“项目至上”理念。", "Programme") == []
+
+
+def test_a_person_who_says_what_they_are():
+    assert rule_names("他说了很多。周国栋是西王村村民,身有残疾。", "Person") == ["周国栋"]
+
+
+def test_a_chain_goes_on_past_a_quoted_organ():
+    _, facts = hits("据潍城区委社会工作部部长、“两新”工委书记孟庆华介绍，")
+    assert {(f.o, f.attr("org")) for f in facts if f.p == "holdsPost"} == {
+        ("部长", "潍城区委社会工作部"), ("工委书记", "两新工委")}
