@@ -114,6 +114,7 @@ STOP_TAGS = ("p", "c", "d", "r", "u", "m", "q", "t", "f", "ad", "y", "e", "o", "
 NOUNISH_TAGS = ("n", "vn", "nz", "ns", "nt", "nr", "nrt", "j", "b", "an", "ng", "nrfg", "a")
 VERB_TAGS = ("v", "vd", "vg", "vi", "vq")
 PROPER_TAGS = ("nr", "ns", "nt", "nz", "j", "nrt", "nrfg", "eng")
+FACILITY_AFTER = ("监管作业场所", "监管场所", "监管区", "特殊监管区域")
 BARE_ZONES = ("高新区", "开发区", "经开区")
 PARENT_SUFFIXES = ("集团", "公司", "大学", "医院", "银行")
 
@@ -220,6 +221,8 @@ def find_suffixed(t: Text, lex: Lexicon) -> list[Hit]:
             continue
         if suffix in ("公司", "集团", "银行") and nxt == "长":
             continue
+        if text.startswith(FACILITY_AFTER, m.end()):
+            continue  # …陆港海关监管作业场所: a customs-supervised site, not a customs office
         if not _ends_on_token(t, m.start(), m.end(), lex):
             continue
         start = _left_edge(t, m.start(), lex)
@@ -243,9 +246,40 @@ def find_suffixed(t: Text, lex: Lexicon) -> list[Hit]:
     return hits
 
 
+@lru_cache(maxsize=1)
+def central_bodies() -> tuple[dict[str, tuple[str, str]], re.Pattern]:
+    """Written form -> (full name, type) of the central bodies in ``central_bodies.tsv``, and their matcher."""
+    from .lexicon import _alternation
+
+    table: dict[str, tuple[str, str]] = {}
+    for line in data_lines("central_bodies.tsv"):
+        full, shorts, typ = (line.split("\t") + ["", ""])[:3]
+        for written in [full, *filter(None, shorts.split(","))]:
+            table[written] = (full, typ)
+    return table, re.compile(_alternation(table))
+
+
+def find_central(t: Text, lex: Lexicon) -> list[Hit]:
+    """``central_body.v1``: the ministries, commissions and people's organisations of the central state, by
+    name or press short form (教育部, 国家卫健委, 全国妇联); never a local body (市商务局) or 财政部门."""
+    table, pattern = central_bodies()
+    text = t.text
+    bounds = set(t.tokens()[0]) | {len(text)}
+    hits = []
+    for m in pattern.finditer(text):
+        s, e = m.span()
+        if text[e:e + 1] == "门" or s > 0 and text[s - 1] in LEVELS or e not in bounds and s not in bounds:
+            continue
+        full, typ = table[m.group(0)]
+        attrs = (("alias_of", full),) if full != m.group(0) else ()
+        hits.append(Hit(typ, s, e, m.group(0), "central_body.v1", attrs))
+    return hits
+
+
 def find_orgs(t: Text, lex: Lexicon) -> list[Hit]:
     """All organisation mentions of one article, longest match winning, plus (以下简称X) aliases."""
-    hits = drop_overlaps(find_departments(t, lex) + find_organs(t, lex) + find_suffixed(t, lex))
+    hits = drop_overlaps(find_departments(t, lex) + find_organs(t, lex) + find_suffixed(t, lex)
+                         + find_central(t, lex))
     out = []
     for h in hits:
         out.append(h)

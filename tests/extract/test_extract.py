@@ -204,3 +204,14 @@ def test_a_chain_goes_on_past_a_quoted_organ():
     _, facts = hits("据潍城区委社会工作部部长、“两新”工委书记孟庆华介绍，")
     assert {(f.o, f.attr("org")) for f in facts if f.p == "holdsPost"} == {
         ("部长", "潍城区委社会工作部"), ("工委书记", "两新工委")}
+
+
+def test_central_bodies_by_name_or_press_short_form():
+    found = [(h.name, h.attr("alias_of")) for h in hits("项目通过国家发改委审核，在科技部评估中获优秀。")[0]
+             if h.rule == "central_body.v1"]
+    assert found == [("国家发改委", "国家发展和改革委员会"), ("科技部", "科学技术部")]
+    assert [h.name for h in hits("市商务局会同财政部门研究。")[0] if h.rule == "central_body.v1"] == []
+
+
+def test_a_customs_supervised_site_is_not_a_customs_office():
+    assert rule_names("货物从东港国际陆港海关监管作业场所出发，济南海关提供支持。", "Agency") == ["济南海关"]
