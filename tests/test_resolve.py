@@ -84,3 +84,10 @@ def test_a_numbered_slogan_and_its_spelled_out_form_are_one_programme():
 def test_a_bare_zone_is_the_papers_own_zone():
     page = Source("p.txt", "本报讯（记者 王明）3月5日，高新区召开会议。", "utf-8")
     assert entity(resolve([extract_page(page)], city="潍坊"), "高新区").name == "潍坊高新区"
+
+
+def test_central_leaders_and_bodies_resolve_to_full_names():
+    text = "本报讯（记者 王明）3月5日，国务院总理刘建国主持会议，各地学习张建华总书记讲话精神。"
+    r = resolve([extract_page(Source("p.txt", text, "utf-8"))], city="潍坊")
+    assert {e.name: [(p.title, p.org) for p in e.posts] for e in r.entities if e.type == "Official"} == {
+        "刘建国": [("总理", "中华人民共和国国务院")], "张建华": [("总书记", "中国共产党中央委员会")]}

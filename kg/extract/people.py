@@ -150,6 +150,9 @@ def find_people(t: Text, lex: Lexicon, orgs: list[Hit]) -> tuple[list[Hit], list
     took, more = _took_post(t, lex, titles, title_by_end, hits_by_end, {h.start for h in people})
     people += took
     facts += more
+    after, more = _leader_titles_after(t, lex, {h.start for h in people}, bounds)
+    people += after
+    facts += more
     seen = set()
     for p in positions:
         if (p.start, p.end) not in seen:
@@ -231,6 +234,28 @@ def _took_post(t: Text, lex: Lexicon, titles, title_by_end, hits_by_end, taken: 
     return people, facts
 
 
+def _leader_titles_after(t: Text, lex: Lexicon, taken: set[int], bounds: set[int]):
+    """``title_after.v1``: the central state's leaders are written name first (某某总书记, 某某总理): a name on
+    word bounds right before a title whose body is a whole central organ."""
+    text = t.text
+    people, facts = [], []
+    for m in lex.title_re.finditer(text):
+        organ = lex.titles.get(m.group(0), ("", ""))[1]
+        if len(organ) < 6:
+            continue
+        for n in (3, 2):
+            s = m.start() - n
+            if s < 0 or s in taken or s not in bounds or name_length(text, s, lex) != n:
+                continue
+            name = text[s:m.start()]
+            people.append(Hit("Official", s, m.start(), name, "title_after.v1", (("post", f"{m.group(0)}@{organ}"),)))
+            facts.append(Fact(name, "Official", "holdsPost", m.group(0), "", s, m.end(), "title_after.v1",
+                              (("org", organ), ("org_type", "Agency"))))
+            taken.add(s)
+            break
+    return people, facts
+
+
 def _position_spans(text: str, m: re.Match, chain, title_by_end) -> list[Hit]:
     """Each title of a chain as a ``Position`` span (for span-level evaluation)."""
     out = []
@@ -283,7 +308,10 @@ def _chain(text: str, m: re.Match, title_by_end, hits_by_end, lex: Lexicon) -> l
     inherited, inherited_type, party_root = "", "", ""
     for title, org, typ, start in segments:
         gov = GOV_HEAD.match(title)
-        if not org and gov:
+        central = lex.titles.get(title, ("", ""))[1]
+        if not org and len(central) >= 6:
+            org, typ = central, "Agency"  # 总理: the one State Council
+        elif not org and gov:
             org, typ = f"{gov.group(2)}政府", "Agency"
         elif not org:
             org, typ = inherited, inherited_type

@@ -91,7 +91,7 @@ def _quoted_repeats(t: Text, found: list[Hit]) -> list[Hit]:
     return out
 
 
-INITIATIVE_RE = re.compile(r"([\u4e00-\u9fff]{3,12}?)(行动|工程|计划|改革|服务|活动)")
+INITIATIVE_RE = re.compile(r"([\u4e00-\u9fff]{3,12}?)(服务平台|行动计划|行动|工程|计划|改革|服务|活动)")
 
 
 def _named_initiatives(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
