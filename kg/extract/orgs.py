@@ -264,12 +264,17 @@ def find_central(t: Text, lex: Lexicon) -> list[Hit]:
     name or press short form (教育部, 国家卫健委, 全国妇联); never a local body (市商务局) or 财政部门."""
     table, pattern = central_bodies()
     text = t.text
-    bounds = set(t.tokens()[0]) | {len(text)}
+    starts, tokens = t.tokens()
+    bounds = set(starts) | {len(text)}
+    tags = word_tags()
     hits = []
     for m in pattern.finditer(text):
         s, e = m.span()
-        if text[e:e + 1] == "门" or s > 0 and text[s - 1] in LEVELS or e not in bounds and s not in bounds:
-            continue
+        if text[e:e + 1] in ("门", "长") or s > 0 and text[s - 1] in LEVELS or s not in bounds:
+            continue  # 财政部门, 国防部长, 印度国防部 (one word)
+        before = tokens[t.token_index(s - 1)] if s > 0 else ""
+        if tags.get(before) == "ns" or before.endswith("国"):
+            continue  # 美国国防部: another state's ministry
         full, typ = table[m.group(0)]
         attrs = (("alias_of", full),) if full != m.group(0) else ()
         hits.append(Hit(typ, s, e, m.group(0), "central_body.v1", attrs))

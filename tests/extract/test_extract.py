@@ -215,3 +215,8 @@ def test_central_bodies_by_name_or_press_short_form():
 
 def test_a_customs_supervised_site_is_not_a_customs_office():
     assert rule_names("货物从东港国际陆港海关监管作业场所出发，济南海关提供支持。", "Agency") == ["济南海关"]
+
+
+def test_another_states_ministry_is_not_a_central_body():
+    assert [h.name for h in hits("据印度国防部消息，演习将持续三天。")[0] if h.rule == "central_body.v1"] == []
+    assert [h.name for h in hits("美国国防部发表声明。")[0] if h.rule == "central_body.v1"] == []
