@@ -91,7 +91,7 @@ def _add_model_hits(model: list[Hit], named: list[Hit], places: list[Hit], posit
             (places if h.type == "Place" else named).append(h)
             taken.add(h)
         elif h.type in ("Agency", "Organization") and held.free(h):
-            inside = taken.within(h)  # 美国国防部, 国家发改委财金司: a longer body around a central one
+            inside = taken.within(h)  # 美国国防部, 国家卫健委医政司: a longer body around a central one
             if inside and all(x.rule == "central_body.v1" and x.end - x.start < h.end - h.start for _, x in inside) \
                     and taken.free(h, but=inside):
                 taken.remove(inside)
