@@ -47,8 +47,8 @@ def name_length(text: str, i: int, lex: Lexicon, bounds: set[int] | None = None)
         rest = text[i + n:]
         if not rest or not HAN.match(rest[0]) or rest.startswith(lex.name_cues):
             best = n
-            if given == 1 and rest.startswith(lex.name_cues):
-                return n if cand not in lex.not_names else 0
+            if given == 1 and rest.startswith(lex.name_cues):  # 刘迪说; 修路。 is a word before a full stop
+                return n if cand not in lex.not_names and (HAN.match(rest[0]) or _plain(text, i, n, lex)) else 0
     if best == 0:
         cand3 = text[i:i + sl + 2]
         if len(cand3) == sl + 2 and all(HAN.match(c) for c in cand3) and not any(c in NOT_GIVEN for c in cand3[sl:]):

@@ -1,8 +1,8 @@
 """Places: China's administrative divisions from ``kg/data/divisions.tsv`` (MCA codes), found on word bounds.
 
 ``division.v1`` matches full names and short forms of provinces, prefectures and counties; ``town.v1`` matches
-towns and streets (…镇, …乡, …街道) that the divisions file knows. Places inside organisation names are not
-separate mentions: the organisation is ``locatedIn`` them instead.
+towns and streets (…镇, …乡, …街道) that the divisions file knows; ``village.v1`` villages, which it does not.
+Places inside organisation names are not separate mentions: the organisation is ``locatedIn`` them instead.
 """
 
 from __future__ import annotations
@@ -49,7 +49,51 @@ def find_places(t: Text, lex: Lexicon, inside: list[Hit]) -> list[Hit]:
             if divs and free(s, m.end()) and all(m.end() <= a or s >= b for a, b in taken):
                 hits.append(Hit("Place", s, m.end(), name, "town.v1", (("codes", ",".join(d.code for d in divs)),)))
                 break
+    return hits + _villages(t, [*spans, *((h.start, h.end) for h in hits)], hits)
+
+
+NOT_VILLAGES = frozenset(("驻村", "万村", "一村", "该村", "本村", "全村", "每村", "各村", "进村", "走村", "乡村",
+                          "农村", "山村", "新村", "贫困村", "行政村", "自然村", "示范村", "重点村", "试点村", "美丽村"))
+VILLAGE_LEFT_TAGS = (None, "nr", "ns", "f", "q", "ng", "nz")
+
+
+def _villages(t: Text, taken: list[tuple[int, int]], towns: list[Hit]) -> list[Hit]:
+    """``village.v1``: villages, which no divisions file lists: a word jieba does not know ending in 村 (任庄村,
+    闫二村), or 村 after such a word (苏堂|村), with the surname or direction characters before it (秦|闫二村,
+    西|邢庄村), never a common word (乡村, 贫困村, 驻村) and never across a town's name (范寨镇|西邢庄村)."""
+    text = t.text
+    starts, tokens = t.tokens()
+    tags = word_tags()
+    hits = []
+    for i, tok in enumerate(tokens):
+        if not tok.endswith("村") or tok in NOT_VILLAGES or not all(HAN.match(c) for c in tok):
+            continue
+        if tok == "村":
+            if i == 0 or tags.get(tokens[i - 1]) is not None or not all(HAN.match(c) for c in tokens[i - 1]):
+                continue
+            first = i - 1
+        elif tags.get(tok) is None:
+            first = i
+        else:
+            continue
+        end = starts[i] + len(tok)
+        while first > 0 and end - starts[first - 1] <= 6:
+            prev = tokens[first - 1]
+            if len(prev) > 2 or not all(HAN.match(c) for c in prev) or prev in FUNCTION_WORDS or \
+                    tags.get(prev) not in VILLAGE_LEFT_TAGS:
+                break
+            first -= 1
+        start = starts[first]
+        for town in towns:  # 范寨镇西|邢庄村: jieba glued the town's last character to the village
+            if town.start <= start < town.end:
+                start = town.end
+        if end - start < 3 or any(s < end and start < e for s, e in taken):
+            continue
+        hits.append(Hit("Place", start, end, text[start:end], "village.v1"))
     return hits
+
+
+FUNCTION_WORDS = frozenset("的了着过在和与及等对为从向把被将于是也都就到由让给并或而之以其这那该本各每")
 
 
 def _proper(name: str, divs: tuple[Division, ...]) -> bool:

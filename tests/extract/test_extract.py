@@ -220,3 +220,10 @@ def test_a_customs_supervised_site_is_not_a_customs_office():
 def test_another_states_ministry_is_not_a_central_body():
     assert [h.name for h in hits("据印度国防部消息，演习将持续三天。")[0] if h.rule == "central_body.v1"] == []
     assert [h.name for h in hits("美国国防部发表声明。")[0] if h.rule == "central_body.v1"] == []
+
+
+def test_villages_no_divisions_file_lists():
+    text = "他先后来到定远镇秦闫三村、贾镇张榆树头村和范寨镇西邢庄村担任第一书记，带领村民修路。"
+    assert [n for n in rule_names(text, "Place") if n.endswith("村")] == ["秦闫三村", "张榆树头村", "西邢庄村"]
+    assert rule_names(text, "Person") == []  # 村民|修路 is no villager named 修路
+    assert [n for n in rule_names("推进乡村振兴，贫困村全部脱贫，他驻村八年。", "Place")] == []
