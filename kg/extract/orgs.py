@@ -281,10 +281,53 @@ def find_central(t: Text, lex: Lexicon) -> list[Hit]:
     return hits
 
 
+LIST_END = re.compile(r"等(?:[\u4e00-\u9fff]{0,6}?)(?:企业|公司)")
+
+
+def find_listed(t: Text, lex: Lexicon, found: list[Hit]) -> list[Hit]:
+    """``enterprise_list.v1``: the names of a list that ends in 等…企业 (四海集团、金河纸业、华信经贸等越来越多
+    的企业) are enterprises when they look like names: a word jieba does not know or a proper noun in them, no
+    verb, at most eight characters."""
+    text = t.text
+    starts, tokens = t.tokens()
+    tags = word_tags()
+    out = []
+    for m in LIST_END.finditer(text):
+        items, end = [], m.start()
+        while True:
+            cut = max(text.rfind(c, 0, end) for c in "、,。;:!?()“”《》\n")
+            begin = cut + 1
+            items.append((begin, end))
+            if cut < 0 or text[cut] != "、" or len(items) >= 8:
+                break
+            end = cut
+        if len(items) < 2:
+            continue  # one name before 等 is no list
+        for begin, end in items:
+            name = text[begin:end]
+            if not 2 <= len(name) <= 8 or not all(HAN.match(c) or c in "()" for c in name):
+                continue
+            if any(h.start < end and begin < h.end for h in found):
+                continue
+            i, k = t.token_index(begin), t.token_index(end - 1)
+            if starts[i] != begin or starts[k] + len(tokens[k]) != end:
+                continue
+            toks = tokens[i:k + 1]
+            if any(tags.get(x, "").startswith(("v", "r")) for x in toks) or name in tags or \
+                    name[0] in "这那该本各每其此":
+                continue
+            if not any(tags.get(x) is None or tags.get(x) in PROPER_TAGS for x in toks) and \
+                    lex.org_suffix.get(toks[-1]) != "Enterprise":
+                continue
+            out.append(Hit("Enterprise", begin, end, name, "enterprise_list.v1"))
+    return out
+
+
 def find_orgs(t: Text, lex: Lexicon) -> list[Hit]:
     """All organisation mentions of one article, longest match winning, plus (以下简称X) aliases."""
     hits = drop_overlaps(find_departments(t, lex) + find_organs(t, lex) + find_suffixed(t, lex)
                          + find_central(t, lex))
+    hits = sorted(hits + find_listed(t, lex, hits), key=lambda h: (h.start, h.end))
     out = []
     for h in hits:
         out.append(h)

@@ -227,3 +227,10 @@ def test_villages_no_divisions_file_lists():
     assert [n for n in rule_names(text, "Place") if n.endswith("村")] == ["秦闫三村", "张榆树头村", "西邢庄村"]
     assert rule_names(text, "Person") == []  # 村民|修路 is no villager named 修路
     assert [n for n in rule_names("推进乡村振兴，贫困村全部脱贫，他驻村八年。", "Place")] == []
+
+
+def test_names_in_a_list_of_enterprises():
+    text = "三和集团、银河纸业、华信经贸等越来越多的企业落户园区。"
+    assert rule_names(text, "Enterprise") == ["三和集团", "华信经贸"]
+    assert rule_names("纺织、化工、机械等传统企业加快转型。", "Enterprise") == []
+    assert rule_names("这家公司、那家集团等企业都来了。", "Enterprise") == []
