@@ -281,13 +281,13 @@ def find_central(t: Text, lex: Lexicon) -> list[Hit]:
     return hits
 
 
-LIST_END = re.compile(r"等(?:[\u4e00-\u9fff]{0,6}?)(?:企业|公司)")
+LIST_END = re.compile(r"等(?:[\u4e00-\u9fff\d]{0,24}?)(?:企业|公司)")
 
 
 def find_listed(t: Text, lex: Lexicon, found: list[Hit]) -> list[Hit]:
     """``enterprise_list.v1``: the names of a list that ends in 等…企业 (四海集团、金河纸业、华信经贸等越来越多
     的企业) are enterprises when they look like names: a word jieba does not know or a proper noun in them, no
-    verb, at most eight characters."""
+    verb, at most twelve characters."""
     text = t.text
     starts, tokens = t.tokens()
     tags = word_tags()
@@ -295,7 +295,7 @@ def find_listed(t: Text, lex: Lexicon, found: list[Hit]) -> list[Hit]:
     for m in LIST_END.finditer(text):
         items, end = [], m.start()
         while True:
-            cut = max(text.rfind(c, 0, end) for c in "、,。;:!?()“”《》\n")
+            cut = max(text.rfind(c, 0, end) for c in "、,。;:!?“”《》\n")
             begin = cut + 1
             items.append((begin, end))
             if cut < 0 or text[cut] != "、" or len(items) >= 8:
@@ -304,8 +304,13 @@ def find_listed(t: Text, lex: Lexicon, found: list[Hit]) -> list[Hit]:
         if len(items) < 2:
             continue  # one name before 等 is no list
         for begin, end in items:
+            i = t.token_index(begin)
+            while i < len(tokens) and starts[i] < end:
+                if tags.get(tokens[i], "").startswith(("v", "p", "d")):
+                    begin = starts[i] + len(tokens[i])  # 带队走访|浙江天顺线缆: the verb that opens the list
+                i += 1
             name = text[begin:end]
-            if not 2 <= len(name) <= 8 or not all(HAN.match(c) or c in "()" for c in name):
+            if not 2 <= len(name) <= 12 or not all(HAN.match(c) or c in "()" for c in name):
                 continue
             if any(h.start < end and begin < h.end for h in found):
                 continue

@@ -4,6 +4,7 @@
   “惠企”品牌, “春风助企”行动; a quoted name that itself ends in a trigger (“河长制”, “六大攻坚行动”).
   A quoted phrase with no trigger (“金融血液”) is a figure of speech, not a programme.
 - ``quoted_repeat.v1``: a quoted name the article quotes again and again, though with no trigger.
+- ``numbered_slogan.v1``: a quoted numbered formula (“一户一档”, “三查三改”) with no trigger.
 - ``named_initiative.v1``: an unquoted initiative after a launching verb: 开展企业能效诊断行动, 实施人才强企工程.
 - ``document.v1``: a 《》 title ending in a document word (方案, 细则, 意见 …).
 - ``slogan.v1``: a numbered slogan spelled out on the page (“两创一强” ↔ 创新创业、强基础).
@@ -55,6 +56,7 @@ def find_programmes(t: Text, lex: Lexicon) -> list[Hit]:
             name = inner + (trig or "")  # “456”工作法 -> 456工作法
         hits.append(Hit("Programme", m.start(1), m.end(1), name, "quoted_trigger.v1", (("trigger", trig or ""),)))
     hits += _quoted_repeats(t, hits)
+    hits += _numbered(t, hits)
     for m in TITLE_RE.finditer(text):
         inner = m.group(1)
         if inner.rstrip(")）").endswith(lex.document_words) or re.search(r"(方案|办法|细则|意见|措施)", inner):
@@ -88,6 +90,29 @@ def _quoted_repeats(t: Text, found: list[Hit]) -> list[Hit]:
             continue
         out += [Hit("Programme", m.start(1), m.start(1) + len(inner), inner, "quoted_repeat.v1") for m in ms
                 if text[m.start(1):m.start(1) + len(inner)] == inner]
+    return out
+
+
+NUMERAL_RE = re.compile(r"[一二三四五六七八九十两双百千万]+")
+NUMBERED_RE = re.compile(r"^(?:[一二三四五六七八九十两双百千万]+[\u4e00-\u9fff]{1,4}[、·]?)+$")
+
+
+def _numbered(t: Text, found: list[Hit]) -> list[Hit]:
+    """``numbered_slogan.v1``: a quoted numbered formula (“一户一档”, “三查三改”, “双公示、一承诺”) is how
+    Chinese policy names its programmes and rules, with or without a trigger after it. Dictionary words
+    (“一对一”, “三农”) and two characters (“三夏”) are not."""
+    from .lexicon import word_tags
+
+    tags = word_tags()
+    taken = {(h.start, h.end) for h in found}
+    out = []
+    for m in QUOTE_RE.finditer(t.text):
+        inner = m.group(1)
+        if len(inner) < 3 or inner in tags or not NUMBERED_RE.match(inner) or (m.start(1), m.end(1)) in taken:
+            continue
+        if len(NUMERAL_RE.findall(inner)) < 2 and not re.match(r"双|[一二三四五六七八九十两]个", inner):
+            continue  # one numeral is often a description (“三好学生”): 一户一档, 双公示, 两个确保
+        out.append(Hit("Programme", m.start(1), m.end(1), inner, "numbered_slogan.v1"))
     return out
 
 

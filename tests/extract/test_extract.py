@@ -234,3 +234,17 @@ def test_names_in_a_list_of_enterprises():
     assert rule_names(text, "Enterprise") == ["三和集团", "华信经贸"]
     assert rule_names("纺织、化工、机械等传统企业加快转型。", "Enterprise") == []
     assert rule_names("这家公司、那家集团等企业都来了。", "Enterprise") == []
+
+
+def test_numbered_formulas_are_programmes():
+    text = "推行“一企一策”“四不两直”，落实“双随机、一公开”，围绕“两个健康”主题。他是“五保户”，“两头熟”。"
+    assert rule_names(text, "Programme") == ["一企一策", "四不两直", "双随机、一公开", "两个健康"]
+
+
+def test_a_long_list_of_enterprises_opened_by_a_verb():
+    text = "带队走访浙江天顺线缆、恒通光电科技(苏州)、上海诚丰新能源科技等电子信息制造领域龙头企业。"
+    assert rule_names(text, "Enterprise") == ["浙江天顺线缆", "恒通光电科技(苏州)", "上海诚丰新能源科技"]
+
+
+def test_a_county_agriculture_committee():
+    assert rule_names("他协调潍城区农委投资6万元修路。", "Agency") == ["潍城区农委"]
