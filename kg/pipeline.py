@@ -10,7 +10,6 @@ number of workers, the engine or the cache state. Resolve, graph and serialisati
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 import tempfile
@@ -22,13 +21,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
-from rdflib.plugins.serializers.turtle import VERB, TurtleSerializer
+from rdflib import Graph
 
-from .graph import build_graph
+from .graph import Table, build_table
 from .model import Document, Resolved, Source
 from .read import ReadError, iter_inputs, read_source
 from .resolve import resolve
+from .turtle import serialize_graph, turtle_of_table
 
 
 @dataclass
@@ -108,89 +107,43 @@ def build(inputs: list[str], *, out_dir: Path, name: str, encoding: str | None =
           date: str | None = None, city: str | None = None,
           on_file: Callable[[str], None] | None = None, jobs: int = 1, cache_dir: Path | None = None,
           engine: str = "local", scheduler: str | None = None,
-          store: Path | None = None, judgements: list | None = None) -> tuple[BuildReport, Resolved, Graph]:
-    """Build OUT/NAME.ttl and OUT/NAME.html (and the Oxigraph store at ``store`` when given)."""
+          store: Path | None = None, judgements: list | None = None,
+          rdf_graph: bool = True) -> tuple[BuildReport, Resolved, Graph | None]:
+    """Build OUT/NAME.ttl and OUT/NAME.html (and the Oxigraph store at ``store`` when given). The rdflib Graph
+    of the result is made only for callers that ask for it (``rdf_graph``; None otherwise)."""
     started = time.perf_counter()
     report = BuildReport()
     docs = extract_inputs(inputs, encoding=encoding, glob=glob, date=date, on_file=on_file, errors=report.errors,
                           jobs=jobs, cache_dir=cache_dir, engine=engine, scheduler=scheduler, report=report)
     resolved = resolve(docs, city=city, judgements=judgements)
-    graph = build_graph(resolved)
+    table = build_table(resolved)
     report.files = len(docs)
     report.articles = sum(len(d.articles) for d in docs)
     report.entities = Counter(e.type for e in resolved.entities)
     report.relations = len(resolved.relations)
-    report.triples = len(graph)
+    report.triples = len(table)
     if docs:
         from .export.html import render_html
 
         out_dir.mkdir(parents=True, exist_ok=True)
         ttl = out_dir / f"{name}.ttl"
         html = out_dir / f"{name}.html"
-        turtle = serialize_turtle(graph)
-        page = render_html(graph, title=name).encode("utf-8")
+        turtle = serialize_turtle(table)
+        page = render_html(table, title=name).encode("utf-8")
         write_all_atomic([(ttl, turtle), (html, page)])  # both or neither: never a new graph beside an old page
         report.outputs = [ttl, html]
         if store is not None:
             load_oxigraph(store, turtle)
             report.outputs.append(store)
     report.seconds = time.perf_counter() - started
-    return report, resolved, graph
+    return report, resolved, table.to_graph() if rdf_graph else None
 
 
-class _MemoTurtle(TurtleSerializer):
-    """rdflib's Turtle serializer with its per-term work (prefixed names, literal escaping) memoised.
-
-    The output is rdflib's, byte for byte (a property test compares them). A term's prefixed name and label are
-    computed by rdflib once and reused. Only a predicate in a namespace without a prefix makes rdflib *generate*
-    one (``ns1``) while it reads the graph; when no predicate needs that (kg's graphs bind all of theirs), the
-    namespaces are final from the start and "no prefixed name" is memoised too, else only after that reading."""
-
-    def reset(self) -> None:
-        super().reset()
-        self._pnames: dict = {}
-        self._labels: dict = {}
-        self._settled = False
-
-    def preprocess(self) -> None:
-        self._settled = True
-        for p in self.store.predicates(unique=True):
-            if p in self.keywords or not isinstance(p, URIRef):
-                continue
-            try:
-                self.store.compute_qname(p, generate=False)
-            except Exception:  # a prefix would be generated: keep rdflib's order of events exactly
-                self._settled = False
-                break
-        super().preprocess()
-        self._settled = True
-
-    def get_pname(self, uri, gen_prefix: bool = True):
-        if not isinstance(uri, URIRef):
-            return None
-        key = (uri, gen_prefix)
-        try:
-            return self._pnames[key]
-        except KeyError:
-            pass
-        found = super().get_pname(uri, gen_prefix)
-        if found is not None or self._settled:
-            self._pnames[key] = found
-        return found
-
-    def label(self, node, position: int) -> str:
-        key = (node, position == VERB)
-        found = self._labels.get(key)
-        if found is None:
-            found = self._labels[key] = super().label(node, position)
-        return found
-
-
-def serialize_turtle(graph: Graph) -> bytes:
-    """rdflib's Turtle is sorted and byte-stable whatever the insertion order (here 2-3× faster)."""
-    stream = io.BytesIO()
-    _MemoTurtle(graph).serialize(stream, encoding="utf-8")
-    return stream.getvalue()
+def serialize_turtle(graph: Graph | Table) -> bytes:
+    """rdflib's Turtle (sorted, byte-stable whatever the insertion order) of an rdflib Graph or a Table."""
+    if isinstance(graph, Table):
+        return turtle_of_table(graph)
+    return serialize_graph(graph)
 
 
 def load_oxigraph(path: Path, turtle: bytes) -> None:

@@ -155,7 +155,7 @@ def _evidence(graph: Graph, entity: URIRef) -> tuple[int, list[Evidence]]:
     return len(mentions), seen
 
 
-def network_view(graph: Graph) -> nx.MultiDiGraph:
+def network_view(graph) -> nx.MultiDiGraph:
     """Entities and the relations between them, ready to draw.
 
     Nodes are keyed by entity IRI (str) with attributes ``type``, ``label``, ``aliases`` (sorted tuple),
