@@ -21,13 +21,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import networkx as nx
 from rdflib import Graph
 
-from .graph import Table, build_table
+from .graph import Table, build_table, split_table
 from .model import Document, Resolved, Source
 from .read import ReadError, iter_inputs, read_source
 from .resolve import resolve
-from .turtle import serialize_graph, turtle_of_table
+from .turtle import Blocks, Renderer, merge, namespaces, serialize_graph, turtle_of_table, write_turtle
 
 
 @dataclass
@@ -43,6 +44,7 @@ class BuildReport:
     cached: int = 0  # files whose Document came from the cache
     extracted: int = 0  # files extracted in this build
     warnings: list[str] = field(default_factory=list)  # cache problems: reported, never fatal
+    fragments: int = 0  # documents whose share of the graph was made in this build (not from the cache)
 
 
 def extract_inputs(inputs: Iterable[str], *, encoding: str | None = None, glob: str | None = None,
@@ -116,31 +118,70 @@ def build(inputs: list[str], *, out_dir: Path, name: str, encoding: str | None =
     docs = extract_inputs(inputs, encoding=encoding, glob=glob, date=date, on_file=on_file, errors=report.errors,
                           jobs=jobs, cache_dir=cache_dir, engine=engine, scheduler=scheduler, report=report)
     resolved = resolve(docs, city=city, judgements=judgements)
-    table = build_table(resolved)
+    graph, view = _graph(resolved, jobs=jobs, cache_dir=cache_dir, report=report)
     report.files = len(docs)
     report.articles = sum(len(d.articles) for d in docs)
     report.entities = Counter(e.type for e in resolved.entities)
     report.relations = len(resolved.relations)
-    report.triples = len(table)
     if docs:
         from .export.html import render_html
 
         out_dir.mkdir(parents=True, exist_ok=True)
         ttl = out_dir / f"{name}.ttl"
         html = out_dir / f"{name}.html"
-        turtle = serialize_turtle(table)
-        page = render_html(table, title=name).encode("utf-8")
+        turtle = serialize_turtle(graph)
+        page = render_html(view, title=name).encode("utf-8")
         write_all_atomic([(ttl, turtle), (html, page)])  # both or neither: never a new graph beside an old page
         report.outputs = [ttl, html]
         if store is not None:
             load_oxigraph(store, turtle)
             report.outputs.append(store)
     report.seconds = time.perf_counter() - started
-    return report, resolved, table.to_graph() if rdf_graph else None
+    if rdf_graph:
+        graph = graph if isinstance(graph, Table) else build_table(resolved)
+        return report, resolved, graph.to_graph()
+    return report, resolved, None
 
 
-def serialize_turtle(graph: Graph | Table) -> bytes:
-    """rdflib's Turtle (sorted, byte-stable whatever the insertion order) of an rdflib Graph or a Table."""
+def _graph(resolved: Resolved, *, jobs: int, cache_dir: Path | None,
+           report: BuildReport) -> tuple[Table | Blocks, Table | nx.MultiDiGraph]:
+    """The graph stage: the graph as Turtle blocks (or a Table) and what the HTML page is drawn from.
+
+    Each document's part of the graph is a fragment (``kg.fragments``), made in ``jobs`` processes and cached
+    beside the extraction cache; the shared part is made here. When the parts do not fit that (two files with
+    one source key), the graph is made whole."""
+    from .export.network import _facts, mention_rows, network_view
+    from .fragments import make_fragments
+
+    split = split_table(resolved)
+    if split is not None:
+        shared, parts = split
+        fragments, report.fragments = make_fragments(parts, jobs=jobs, cache_dir=cache_dir,
+                                                     warnings=report.warnings)
+        renderer = Renderer()
+        if all(f is not None for f in fragments) and renderer.fits(shared.spo):
+            blocks = merge([renderer.render(shared.spo), *(f.blocks for f in fragments)])
+            if blocks is not None:
+                facts, mentions = _facts(shared), mention_rows(shared)
+                for f in fragments:
+                    for key, rows in f.facts.items():
+                        facts.setdefault(key, []).extend(rows)
+                    for key, rows in f.mentions.items():
+                        mentions.setdefault(key, []).extend(rows)
+                for rows in facts.values():
+                    rows.sort()
+                report.triples = len(shared) + sum(f.triples for f in fragments)
+                return blocks, network_view(shared, facts=facts, mentions=mentions)
+    table = build_table(resolved)
+    report.triples = len(table)
+    return table, table
+
+
+def serialize_turtle(graph: Graph | Table | Blocks) -> bytes:
+    """rdflib's Turtle (sorted, byte-stable whatever the insertion order) of an rdflib Graph, a Table, or the
+    Turtle blocks of a graph's subjects."""
+    if isinstance(graph, Blocks):
+        return write_turtle(graph, namespaces())
     if isinstance(graph, Table):
         return turtle_of_table(graph)
     return serialize_graph(graph)
