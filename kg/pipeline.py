@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from rdflib import Graph
 
 from .graph import Table, build_table, split_table
@@ -29,6 +29,9 @@ from .model import Document, Resolved, Source
 from .read import ReadError, iter_inputs, read_source
 from .resolve import resolve
 from .turtle import Blocks, Renderer, merge, namespaces, serialize_graph, turtle_of_table, write_turtle
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass
@@ -45,6 +48,7 @@ class BuildReport:
     extracted: int = 0  # files extracted in this build
     warnings: list[str] = field(default_factory=list)  # cache problems: reported, never fatal
     fragments: int = 0  # documents whose share of the graph was made in this build (not from the cache)
+    cache_usable: bool = True  # False once the cache folder failed (the graph's fragments then skip it too)
 
 
 def extract_inputs(inputs: Iterable[str], *, encoding: str | None = None, glob: str | None = None,
@@ -98,6 +102,7 @@ def extract_inputs(inputs: Iterable[str], *, encoding: str | None = None, glob: 
     report.extracted += len(missing)
     if cache is not None:
         report.warnings += cache.warnings
+        report.cache_usable = cache._readable and cache._writable
     return docs  # type: ignore[return-value]
 
 
@@ -156,8 +161,8 @@ def _graph(resolved: Resolved, *, jobs: int, cache_dir: Path | None,
     split = split_table(resolved)
     if split is not None:
         shared, parts = split
-        fragments, report.fragments = make_fragments(parts, jobs=jobs, cache_dir=cache_dir,
-                                                     warnings=report.warnings)
+        fragments, report.fragments = make_fragments(
+            parts, jobs=jobs, cache_dir=cache_dir if report.cache_usable else None, warnings=report.warnings)
         renderer = Renderer()
         if all(f is not None for f in fragments) and renderer.fits(shared.spo):
             blocks = merge([renderer.render(shared.spo), *(f.blocks for f in fragments)])
