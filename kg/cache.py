@@ -74,24 +74,23 @@ def entry_key(source: Source, date: str | None, salt_value: str) -> str:
     return digest.hexdigest()
 
 
-class ExtractCache:
-    """Documents by key in ``folder``; ``warnings`` collects one line per problem met."""
+class BlobCache:
+    """Pickled objects by key in ``folder`` (checksummed, written atomically); ``warnings`` collects one line per
+    problem met. A damaged entry reads as absent; a folder that cannot be read or written is reported once."""
 
-    def __init__(self, folder: Path | str):
+    def __init__(self, folder: Path | str, suffix: str = ".pkl", redo: str = "extracting"):
         self.folder = Path(folder)
-        self.salt = salt()
+        self.suffix = suffix
+        self.redo = redo  # what a damaged entry costs, for the warning
         self.warnings: list[str] = []
         self._writable = True
         self._readable = True
 
-    def key(self, source: Source, date: str | None = None) -> str:
-        return entry_key(source, date, self.salt)
-
     def path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.pkl"
+        return self.folder / key[:2] / f"{key}{self.suffix}"
 
-    def get(self, key: str, source: Source) -> Document | None:
-        """The cached Document of ``source``, or None when absent; a bad entry is reported and ignored."""
+    def get(self, key: str, check=None):
+        """The object under ``key``, or None when absent or damaged (or when ``check(obj)`` raises)."""
         if not self._readable:
             return None
         path = self.path(key)
@@ -101,24 +100,24 @@ class ExtractCache:
             return None
         except OSError as exc:
             self._readable = False  # one line for the whole folder, not one per file
-            self.warnings.append(f"cache folder {self.folder} unreadable ({exc.strerror}); extracting every file")
+            self.warnings.append(f"cache folder {self.folder} unreadable ({exc.strerror}); {self.redo} every file")
             return None
         try:
             if data[:4] != MAGIC or hashlib.sha256(data[36:]).digest() != data[4:36]:
                 raise ValueError("checksum mismatch")
-            doc = pickle.loads(data[36:])
-            if not isinstance(doc, Document) or doc.source != source:
-                raise ValueError("entry is for another file")
-        except Exception as exc:  # any damage means the same: ignore the entry, extract again, overwrite it
+            found = pickle.loads(data[36:])
+            if check is not None:
+                check(found)
+        except Exception as exc:  # any damage means the same: ignore the entry, make it again, overwrite it
             reason = " ".join(str(exc).split())[:80] or type(exc).__name__
-            self.warnings.append(f"cache entry {path} is corrupt ({reason}); extracting again")
+            self.warnings.append(f"cache entry {path} is corrupt ({reason}); {self.redo} again")
             return None
-        return doc
+        return found
 
-    def put(self, key: str, doc: Document) -> None:
+    def put(self, key: str, value) -> None:
         if not self._writable:
             return
-        payload = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         path = self.path(key)
         tmp = None
         try:
@@ -133,3 +132,23 @@ class ExtractCache:
             self._writable = False
             self.warnings.append(f"cache folder {self.folder} cannot be written ({exc.strerror}); "
                                  "building without it")
+
+
+class ExtractCache(BlobCache):
+    """Documents by key in ``folder``; ``warnings`` collects one line per problem met."""
+
+    def __init__(self, folder: Path | str):
+        super().__init__(folder)
+        self.salt = salt()
+
+    def key(self, source: Source, date: str | None = None) -> str:
+        return entry_key(source, date, self.salt)
+
+    def get(self, key: str, source: Source) -> Document | None:  # type: ignore[override]
+        """The cached Document of ``source``, or None when absent; a bad entry is reported and ignored."""
+
+        def check(doc) -> None:
+            if not isinstance(doc, Document) or doc.source != source:
+                raise ValueError("entry is for another file")
+
+        return super().get(key, check)

@@ -124,7 +124,8 @@ def build(sources, out_dir, name, encoding, glob_pattern, date, city, quiet, job
             report, _resolved, _graph = run_build(list(sources), out_dir=out_dir, name=name, encoding=encoding,
                                                   glob=glob_pattern, date=date, city=city, on_file=tick,
                                                   jobs=jobs or default_jobs(), cache_dir=cache_dir, engine=engine,
-                                                  scheduler=scheduler, store=store_path, judgements=judgements)
+                                                  scheduler=scheduler, store=store_path, judgements=judgements,
+                                                  rdf_graph=False)
     except (EngineError, StoreError) as exc:
         _fail(str(exc))
     except ValueError as exc:

@@ -8,23 +8,49 @@ file paths only, so the same input gives the same IRIs and adding a page renames
 from __future__ import annotations
 
 import hashlib
+import pickle
 import re
 import unicodedata
 from collections import defaultdict
+from functools import lru_cache
+from types import SimpleNamespace
+from typing import NamedTuple
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
+from rdflib.namespace import RDF as _RDF
+from rdflib.namespace import RDFS as _RDFS
+from rdflib.namespace import SKOS as _SKOS
+from rdflib.namespace import XSD as _XSD
 
-from .model import Article, Document, Entity, Relation, Resolved, source_key
-from .vocab import ID_BASE, KG, ORG, PREDICATE_TERM, PROV, SCHEMA, TYPE_CLASS, bind_prefixes
+from . import vocab
+from .model import Article, Document, Entity, Mention, Relation, Resolved, source_key
+from .vocab import ID_BASE, PREDICATE_TERM, TYPE_CLASS, bind_prefixes
+
+
+def _terms(namespace, names: str) -> SimpleNamespace:
+    """The terms a namespace gives, looked up once: rdflib's namespaces make a term at every attribute access."""
+    return SimpleNamespace(**{name: namespace[name] for name in names.split()})
+
+
+KG = _terms(vocab.KG, " ".join(vocab.KG.__annotations__))
+RDF = _terms(_RDF, "type subject predicate object")
+RDFS = _terms(_RDFS, "label")
+SKOS = _terms(_SKOS, "Concept altLabel prefLabel")
+XSD = _terms(_XSD, "date decimal gMonthDay integer")
+ORG = _terms(vocab.ORG, "heldBy holds postIn")
+PROV = _terms(vocab.PROV, "wasDerivedFrom")
+SCHEMA = _terms(vocab.SCHEMA, "alternativeHeadline author datePublished headline startDate")
 
 ZH = "zh"
 EVIDENCE_RANK = {"crf_ner.v1": 1, "name_repeat.v1": 2}  # a rule's reading is better evidence than the model's
 SENTENCE_STOP = "。!?;！？；"
 
 
+@lru_cache(maxsize=1 << 16)
 def iri_segment(text: str) -> str:
     """A readable IRI path segment: letters and digits of any script kept, everything else percent-encoded."""
+    if text.isascii() and text.isalnum():  # ASCII letters and digits only (a hash): nothing to encode
+        return text
     out = []
     for ch in text:
         cat = unicodedata.category(ch)
@@ -56,6 +82,7 @@ def _hash(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
+@lru_cache(maxsize=1 << 16)
 def _int(n: int) -> Literal:
     return Literal(n, datatype=XSD.integer)
 
@@ -78,9 +105,179 @@ def evidence_sentence(text: str, start: int, end: int, limit: int = 160) -> str:
     return re.sub(r"^#+\s*", "", sentence)
 
 
+class Table:
+    """The triples of a graph by subject, predicate and object, in first-insertion order (as rdflib's memory
+    store keeps them), without rdflib's store: several times cheaper to fill, and all the Turtle writer
+    (``kg.turtle``) and the network view need. ``to_graph()`` gives the rdflib Graph with the same triples."""
+
+    __slots__ = ("spo", "_by_predicate")
+
+    def __init__(self):
+        self.spo: dict = {}
+        self._by_predicate: dict = {}  # predicate -> object -> subjects, made when first asked (read-only then)
+
+    def add(self, triple) -> None:
+        s, p, o = triple
+        po = self.spo.get(s)
+        if po is None:
+            po = self.spo[s] = {}
+        objects = po.get(p)
+        if objects is None:
+            po[p] = {o: None}
+        else:
+            objects[o] = None
+
+    def __len__(self) -> int:
+        return sum(len(objects) for po in self.spo.values() for objects in po.values())
+
+    def triples(self):
+        for s, po in self.spo.items():
+            for p, objects in po.items():
+                for o in objects:
+                    yield s, p, o
+
+    # the reading half of rdflib's Graph API that kg.export.network uses
+
+    def _index(self, p) -> dict:
+        found = self._by_predicate.get(p)
+        if found is None:
+            found = self._by_predicate[p] = {}
+            for s, po in self.spo.items():
+                for o in po.get(p, ()):
+                    found.setdefault(o, []).append(s)
+        return found
+
+    def subjects(self, predicate, obj):
+        return iter(self._index(predicate).get(obj, ()))
+
+    def objects(self, subject, predicate):
+        return iter(self.spo.get(subject, {}).get(predicate, ()))
+
+    def value(self, subject, predicate):
+        return next(self.objects(subject, predicate), None)
+
+    def subject_objects(self, predicate):
+        for o, subjects in self._index(predicate).items():
+            for s in subjects:
+                yield s, o
+
+    def __contains__(self, triple) -> bool:
+        s, p, o = triple
+        return o in self.spo.get(s, {}).get(p, ())
+
+    def to_graph(self) -> Graph:
+        g = Graph()
+        bind_prefixes(g)
+        for triple in self.triples():
+            g.add(triple)
+        return g
+
+
 def build_graph(resolved: Resolved) -> Graph:
-    g = Graph()
-    bind_prefixes(g)
+    """The rdflib Graph of ``resolved`` (see ``build_table``)."""
+    return build_table(resolved).to_graph()
+
+
+def build_table(resolved: Resolved) -> Table:
+    """Every triple of the graph (the same whether made whole or from ``split_table``'s parts)."""
+    split = split_table(resolved)
+    if split is None:
+        return _whole_table(resolved)
+    g, parts = split
+    for part in parts:
+        doc_table(part, g)
+    return g
+
+
+class DocPart(NamedTuple):
+    """What one document's share of the graph is made of: its source and articles, the mention nodes of its
+    articles and the assertions whose evidence is in them. Nothing else: entities, posts, honours and candidates
+    (which gather what many documents say) are the graph's shared part."""
+
+    doc: Document
+    mentions: list  # (entity id, entity node, article id, number of mentions, the mention that is the evidence)
+    facts: list  # (relation, subject node, predicate term, object term)
+
+    def key(self, salt: str = "") -> str:
+        """A digest of everything the part's triples depend on."""
+        doc = self.doc
+        mentions = [(e_id, art_id, n, m.start, m.end, m.rule, m.text) for e_id, _, art_id, n, m in self.mentions]
+        facts = [(r.s, r.p, r.o, r.evidence.article, r.evidence.start, r.evidence.end, r.evidence.sentence, r.rule,
+                  r.s_type, r.o_type, r.attrs, str(s), str(p), type(o).__name__, str(o))
+                 for r, s, p, o in self.facts]
+        articles = [(a.id, a.source, a.start, a.end, a.headline, a.subheadline, a.date, a.kind, a.year,
+                     a.byline.reporters, a.byline.correspondents, a.byline.photographers) for a in doc.articles]
+        payload = pickle.dumps((salt, doc.source.path, doc.source.encoding, articles, mentions, facts),
+                               protocol=pickle.HIGHEST_PROTOCOL)
+        digest = hashlib.sha256(payload)
+        digest.update(doc.source.text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+
+def split_table(resolved: Resolved) -> tuple[Table, list[DocPart]] | None:
+    """The shared part's triples, and each document's part (``doc_table`` makes its triples). None when two
+    documents share a source key or an article id (their triples would meet in one node): build it whole."""
+    where: dict[str, int] = {}
+    keys: set[str] = set()
+    for i, doc in enumerate(resolved.documents):
+        key = source_key(doc.source.path)
+        if key in keys:
+            return None
+        keys.add(key)
+        for art in doc.articles:
+            if art.id in where:
+                return None
+            where[art.id] = i
+    g = Table()
+    parts = [DocPart(doc, [], []) for doc in resolved.documents]
+    names, by_name = _names(resolved)
+    for e in resolved.entities:
+        node = names[(e.type, e.name)]
+        _add_entity(g, e, node)
+        for art_id, n, first in _mention_groups(e):
+            k = where.get(art_id)
+            if k is None:  # an article no document has: no text for its evidence (as in the whole graph)
+                _add_mention(g, e.id, node, art_id, n, first, "")
+            else:
+                parts[k].mentions.append((e.id, node, art_id, n, first))
+    for r in resolved.relations:
+        found = _add_relation(g, r, names, by_name)
+        if found is None:
+            continue
+        k = where.get(r.evidence.article)
+        if k is None:
+            _add_fact(g, r, *found)
+        else:
+            parts[k].facts.append((r, *found))
+    _add_candidates(g, resolved)
+    return g, parts
+
+
+def doc_table(part: DocPart, g: Table | None = None) -> Table:
+    """The triples of one document's part (added to ``g`` when given)."""
+    g = g if g is not None else Table()
+    doc = part.doc
+    _add_source(g, doc)
+    for art in doc.articles:
+        _add_article(g, art)
+    text = doc.source.text
+    for e_id, node, art_id, n, first in part.mentions:
+        _add_mention(g, e_id, node, art_id, n, first, text)
+    for r, s, prop, o in part.facts:
+        _add_fact(g, r, s, prop, o)
+    return g
+
+
+def _names(resolved: Resolved) -> tuple[dict, dict]:
+    names = {(e.type, e.name): entity_iri(e.id) for e in resolved.entities}
+    by_name = {}
+    for e in resolved.entities:
+        by_name.setdefault(e.name, names[(e.type, e.name)])
+    return names, by_name
+
+
+def _whole_table(resolved: Resolved) -> Table:
+    g = Table()
     texts = {doc.source.path: doc.source.text for doc in resolved.documents}
     article_source = {}
     for doc in resolved.documents:
@@ -88,14 +285,21 @@ def build_graph(resolved: Resolved) -> Graph:
         for art in doc.articles:
             article_source[art.id] = doc.source.path
             _add_article(g, art)
-    names = {(e.type, e.name): entity_iri(e.id) for e in resolved.entities}
-    by_name = {}
+    names, by_name = _names(resolved)
     for e in resolved.entities:
-        by_name.setdefault(e.name, names[(e.type, e.name)])
-    for e in resolved.entities:
-        _add_entity(g, e, names[(e.type, e.name)], texts, article_source)
+        node = names[(e.type, e.name)]
+        _add_entity(g, e, node)
+        for art_id, n, first in _mention_groups(e):
+            _add_mention(g, e.id, node, art_id, n, first, texts.get(article_source.get(art_id, ""), ""))
     for r in resolved.relations:
-        _add_relation(g, r, names, by_name)
+        found = _add_relation(g, r, names, by_name)
+        if found is not None:
+            _add_fact(g, r, *found)
+    _add_candidates(g, resolved)
+    return g
+
+
+def _add_candidates(g: Table, resolved: Resolved) -> None:
     for c in resolved.candidates:
         a, b = entity_iri(c.a), entity_iri(c.b)
         node = iri("candidate", _hash(c.a, c.b))
@@ -105,17 +309,16 @@ def build_graph(resolved: Resolved) -> Graph:
         g.add((node, KG.right, b))
         g.add((node, KG.confidence, Literal(f"{c.confidence:.2f}", datatype=XSD.decimal)))
         g.add((node, KG.reason, Literal(c.reason)))
-    return g
 
 
-def _add_source(g: Graph, doc: Document) -> None:
+def _add_source(g: Table, doc: Document) -> None:
     node = source_iri(source_key(doc.source.path))
     g.add((node, RDF.type, KG.SourceFile))
     g.add((node, KG.path, Literal(doc.source.path)))
     g.add((node, KG.encoding, Literal(doc.source.encoding)))
 
 
-def _add_article(g: Graph, art: Article) -> None:
+def _add_article(g: Table, art: Article) -> None:
     node = article_iri(art.id)
     g.add((node, RDF.type, KG.Article))
     if art.headline:
@@ -136,7 +339,7 @@ def _add_article(g: Graph, art: Article) -> None:
             g.add((node, SCHEMA.author, person))
 
 
-def _add_entity(g: Graph, e: Entity, node: URIRef, texts: dict[str, str], article_source: dict[str, str]) -> None:
+def _add_entity(g: Table, e: Entity, node: URIRef) -> None:
     g.add((node, RDF.type, TYPE_CLASS[e.type]))
     g.add((node, SKOS.prefLabel, Literal(e.name, lang=ZH)))
     g.add((node, RDFS.label, Literal(e.name, lang=ZH)))
@@ -156,34 +359,40 @@ def _add_entity(g: Graph, e: Entity, node: URIRef, texts: dict[str, str], articl
     dates = sorted(m.attr("date") for m in e.mentions if m.attr("date"))
     if e.type == "Event" and dates:
         g.add((node, SCHEMA.startDate, _date(dates[0])))
-    per_article = defaultdict(list)
-    for m in e.mentions:
-        per_article[m.article].append(m)
-    for art_id, ms in sorted(per_article.items()):
-        first = min(ms, key=lambda m: (EVIDENCE_RANK.get(m.rule, 0), m.start, m.end))  # the reading that named it
-        mnode = iri("mention", _hash(e.id, art_id))
-        text = texts.get(article_source.get(art_id, ""), "")
-        g.add((mnode, RDF.type, KG.Mention))
-        g.add((mnode, KG.mentionOf, node))
-        g.add((mnode, KG.inArticle, article_iri(art_id)))
-        g.add((mnode, PROV.wasDerivedFrom, article_iri(art_id)))
-        g.add((mnode, KG.surface, Literal(first.text, lang=ZH)))
-        g.add((mnode, KG.startOffset, _int(first.start)))
-        g.add((mnode, KG.endOffset, _int(first.end)))
-        g.add((mnode, KG.evidenceText, Literal(evidence_sentence(text, first.start, first.end), lang=ZH)))
-        g.add((mnode, KG.mentionCount, _int(len(ms))))
-        g.add((mnode, KG.rule, Literal(first.rule)))
     for post in e.posts:
         pnode = _post_iri(e.name, post.title, post.org)
         g.add((node, KG.holdsPost, pnode))
         g.add((node, ORG.holds, pnode))
 
 
+def _mention_groups(e: Entity) -> list[tuple[str, int, Mention]]:
+    """(article id, number of mentions, the mention that is the evidence) for each article naming ``e``."""
+    per_article = defaultdict(list)
+    for m in e.mentions:
+        per_article[m.article].append(m)
+    return [(art_id, len(ms), min(ms, key=lambda m: (EVIDENCE_RANK.get(m.rule, 0), m.start, m.end)))
+            for art_id, ms in sorted(per_article.items())]  # the evidence: the reading that named it
+
+
+def _add_mention(g: Table, e_id: str, node: URIRef, art_id: str, n: int, first: Mention, text: str) -> None:
+    mnode = iri("mention", _hash(e_id, art_id))
+    g.add((mnode, RDF.type, KG.Mention))
+    g.add((mnode, KG.mentionOf, node))
+    g.add((mnode, KG.inArticle, article_iri(art_id)))
+    g.add((mnode, PROV.wasDerivedFrom, article_iri(art_id)))
+    g.add((mnode, KG.surface, Literal(first.text, lang=ZH)))
+    g.add((mnode, KG.startOffset, _int(first.start)))
+    g.add((mnode, KG.endOffset, _int(first.end)))
+    g.add((mnode, KG.evidenceText, Literal(evidence_sentence(text, first.start, first.end), lang=ZH)))
+    g.add((mnode, KG.mentionCount, _int(n)))
+    g.add((mnode, KG.rule, Literal(first.rule)))
+
+
 def _post_iri(person: str, title: str, org: str) -> URIRef:
     return iri("post", _hash(person, title, org))
 
 
-def _add_post(g: Graph, person: URIRef, person_name: str, title: str, org: str, by_name) -> URIRef:
+def _add_post(g: Table, person: URIRef, person_name: str, title: str, org: str, by_name) -> URIRef:
     pnode = _post_iri(person_name, title, org)
     g.add((pnode, RDF.type, KG.Post))
     g.add((pnode, KG.title, Literal(title, lang=ZH)))
@@ -197,10 +406,12 @@ def _add_post(g: Graph, person: URIRef, person_name: str, title: str, org: str, 
     return pnode
 
 
-def _add_relation(g: Graph, r: Relation, names, by_name) -> None:
+def _add_relation(g: Table, r: Relation, names, by_name) -> tuple[URIRef, URIRef, URIRef | Literal] | None:
+    """The direct triple of a relation and the nodes it points at (post, honour); (subject, predicate, object)
+    for its assertion (``_add_fact``), or None when the relation is not drawn."""
     s = names.get((r.s_type, r.s))
     if s is None:
-        return
+        return None
     prop = PREDICATE_TERM[r.p]
     if r.p == "holdsPost":
         o = _add_post(g, s, r.s, r.o, r.attr("org"), by_name)
@@ -213,11 +424,15 @@ def _add_relation(g: Graph, r: Relation, names, by_name) -> None:
     elif r.o_type:
         o = names.get((r.o_type, r.o))
         if o is None:
-            return
+            return None
     else:
         o = Literal(r.o, lang=ZH)
     if not isinstance(o, Literal):
         g.add((s, prop, o))
+    return s, prop, o
+
+
+def _add_fact(g: Table, r: Relation, s: URIRef, prop: URIRef, o: URIRef | Literal) -> None:
     fact = iri("fact", _hash(r.s, r.p, r.o, r.evidence.article, str(r.evidence.start), r.rule,
                              repr(sorted(r.attrs))))
     art = article_iri(r.evidence.article)

@@ -10,7 +10,6 @@ number of workers, the engine or the cache state. Resolve, graph and serialisati
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 import tempfile
@@ -21,14 +20,18 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdflib import Graph, URIRef
-from rdflib.plugins.serializers.turtle import VERB, TurtleSerializer
+from rdflib import Graph
 
-from .graph import build_graph
+from .graph import Table, build_table, split_table
 from .model import Document, Resolved, Source
 from .read import ReadError, iter_inputs, read_source
 from .resolve import resolve
+from .turtle import Blocks, Renderer, merge, namespaces, serialize_graph, turtle_of_table, write_turtle
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass
@@ -44,6 +47,8 @@ class BuildReport:
     cached: int = 0  # files whose Document came from the cache
     extracted: int = 0  # files extracted in this build
     warnings: list[str] = field(default_factory=list)  # cache problems: reported, never fatal
+    fragments: int = 0  # documents whose share of the graph was made in this build (not from the cache)
+    cache_usable: bool = True  # False once the cache folder failed (the graph's fragments then skip it too)
 
 
 def extract_inputs(inputs: Iterable[str], *, encoding: str | None = None, glob: str | None = None,
@@ -97,6 +102,7 @@ def extract_inputs(inputs: Iterable[str], *, encoding: str | None = None, glob: 
     report.extracted += len(missing)
     if cache is not None:
         report.warnings += cache.warnings
+        report.cache_usable = cache._readable and cache._writable
     return docs  # type: ignore[return-value]
 
 
@@ -108,19 +114,20 @@ def build(inputs: list[str], *, out_dir: Path, name: str, encoding: str | None =
           date: str | None = None, city: str | None = None,
           on_file: Callable[[str], None] | None = None, jobs: int = 1, cache_dir: Path | None = None,
           engine: str = "local", scheduler: str | None = None,
-          store: Path | None = None, judgements: list | None = None) -> tuple[BuildReport, Resolved, Graph]:
-    """Build OUT/NAME.ttl and OUT/NAME.html (and the Oxigraph store at ``store`` when given)."""
+          store: Path | None = None, judgements: list | None = None,
+          rdf_graph: bool = True) -> tuple[BuildReport, Resolved, Graph | None]:
+    """Build OUT/NAME.ttl and OUT/NAME.html (and the Oxigraph store at ``store`` when given). The rdflib Graph
+    of the result is made only for callers that ask for it (``rdf_graph``; None otherwise)."""
     started = time.perf_counter()
     report = BuildReport()
     docs = extract_inputs(inputs, encoding=encoding, glob=glob, date=date, on_file=on_file, errors=report.errors,
                           jobs=jobs, cache_dir=cache_dir, engine=engine, scheduler=scheduler, report=report)
     resolved = resolve(docs, city=city, judgements=judgements)
-    graph = build_graph(resolved)
+    graph, view = _graph(resolved, jobs=jobs, cache_dir=cache_dir, report=report)
     report.files = len(docs)
     report.articles = sum(len(d.articles) for d in docs)
     report.entities = Counter(e.type for e in resolved.entities)
     report.relations = len(resolved.relations)
-    report.triples = len(graph)
     if docs:
         from .export.html import render_html
 
@@ -128,69 +135,61 @@ def build(inputs: list[str], *, out_dir: Path, name: str, encoding: str | None =
         ttl = out_dir / f"{name}.ttl"
         html = out_dir / f"{name}.html"
         turtle = serialize_turtle(graph)
-        page = render_html(graph, title=name).encode("utf-8")
+        page = render_html(view, title=name).encode("utf-8")
         write_all_atomic([(ttl, turtle), (html, page)])  # both or neither: never a new graph beside an old page
         report.outputs = [ttl, html]
         if store is not None:
             load_oxigraph(store, turtle)
             report.outputs.append(store)
     report.seconds = time.perf_counter() - started
-    return report, resolved, graph
+    if rdf_graph:
+        graph = graph if isinstance(graph, Table) else build_table(resolved)
+        return report, resolved, graph.to_graph()
+    return report, resolved, None
 
 
-class _MemoTurtle(TurtleSerializer):
-    """rdflib's Turtle serializer with its per-term work (prefixed names, literal escaping) memoised.
+def _graph(resolved: Resolved, *, jobs: int, cache_dir: Path | None,
+           report: BuildReport) -> tuple[Table | Blocks, Table | nx.MultiDiGraph]:
+    """The graph stage: the graph as Turtle blocks (or a Table) and what the HTML page is drawn from.
 
-    The output is rdflib's, byte for byte (a property test compares them). A term's prefixed name and label are
-    computed by rdflib once and reused. Only a predicate in a namespace without a prefix makes rdflib *generate*
-    one (``ns1``) while it reads the graph; when no predicate needs that (kg's graphs bind all of theirs), the
-    namespaces are final from the start and "no prefixed name" is memoised too, else only after that reading."""
+    Each document's part of the graph is a fragment (``kg.fragments``), made in ``jobs`` processes and cached
+    beside the extraction cache; the shared part is made here. When the parts do not fit that (two files with
+    one source key), the graph is made whole."""
+    from .export.network import _facts, mention_rows, network_view
+    from .fragments import make_fragments
 
-    def reset(self) -> None:
-        super().reset()
-        self._pnames: dict = {}
-        self._labels: dict = {}
-        self._settled = False
-
-    def preprocess(self) -> None:
-        self._settled = True
-        for p in self.store.predicates(unique=True):
-            if p in self.keywords or not isinstance(p, URIRef):
-                continue
-            try:
-                self.store.compute_qname(p, generate=False)
-            except Exception:  # a prefix would be generated: keep rdflib's order of events exactly
-                self._settled = False
-                break
-        super().preprocess()
-        self._settled = True
-
-    def get_pname(self, uri, gen_prefix: bool = True):
-        if not isinstance(uri, URIRef):
-            return None
-        key = (uri, gen_prefix)
-        try:
-            return self._pnames[key]
-        except KeyError:
-            pass
-        found = super().get_pname(uri, gen_prefix)
-        if found is not None or self._settled:
-            self._pnames[key] = found
-        return found
-
-    def label(self, node, position: int) -> str:
-        key = (node, position == VERB)
-        found = self._labels.get(key)
-        if found is None:
-            found = self._labels[key] = super().label(node, position)
-        return found
+    split = split_table(resolved)
+    if split is not None:
+        shared, parts = split
+        fragments, report.fragments = make_fragments(
+            parts, jobs=jobs, cache_dir=cache_dir if report.cache_usable else None, warnings=report.warnings)
+        renderer = Renderer()
+        if all(f is not None for f in fragments) and renderer.fits(shared.spo):
+            blocks = merge([renderer.render(shared.spo), *(f.blocks for f in fragments)])
+            if blocks is not None:
+                facts, mentions = _facts(shared), mention_rows(shared)
+                for f in fragments:
+                    for key, rows in f.facts.items():
+                        facts.setdefault(key, []).extend(rows)
+                    for key, rows in f.mentions.items():
+                        mentions.setdefault(key, []).extend(rows)
+                for rows in facts.values():
+                    rows.sort()
+                report.triples = len(shared) + sum(f.triples for f in fragments)
+                return blocks, network_view(shared, facts=facts, mentions=mentions)
+    table = build_table(resolved)
+    report.triples = len(table)
+    return table, table
 
 
-def serialize_turtle(graph: Graph) -> bytes:
-    """rdflib's Turtle is sorted and byte-stable whatever the insertion order (here 2-3× faster)."""
-    stream = io.BytesIO()
-    _MemoTurtle(graph).serialize(stream, encoding="utf-8")
-    return stream.getvalue()
+def serialize_turtle(graph: Graph | Table | Blocks) -> bytes:
+    """rdflib's Turtle (sorted, byte-stable whatever the insertion order) of an rdflib Graph, a Table, or the
+    Turtle blocks of a graph's subjects."""
+    if isinstance(graph, Blocks):
+        return write_turtle(graph, namespaces())
+    if isinstance(graph, Table):
+        return turtle_of_table(graph)
+    return serialize_graph(graph)
 
 
 def load_oxigraph(path: Path, turtle: bytes) -> None:

@@ -130,18 +130,25 @@ def _candidates(entities: list[Entity], judged: set[frozenset[str]]) -> list[Can
     an OCR or typing slip, but a person must decide (``kg candidates``). Never merged automatically."""
     out = []
     people = [e for e in entities if e.type in PERSON_TYPES and e.posts]
-    for i, a in enumerate(people):
-        for b in people[i + 1:]:
-            if len(a.name) != len(b.name) or sum(x != y for x, y in zip(a.name, b.name, strict=True)) != 1:
-                continue
-            if frozenset((a.name, b.name)) in judged:
-                continue
-            shared = sorted({(p.title, p.org) for p in a.posts} & {(p.title, p.org) for p in b.posts})
-            if not shared:
-                continue
-            confidence = min(0.95, 0.5 + 0.15 * len(shared))
-            reason = "names one character apart; same posts: " + "; ".join(f"{t} — {o}" for t, o in shared)
-            out.append(Candidate(a.id, b.id, a.name, b.name, round(confidence, 2), reason))
+    # names one character apart share a key: the name with that character cut out, and where it was cut
+    buckets: dict[tuple[int, str], list[int]] = {}
+    for i, e in enumerate(people):
+        for k in range(len(e.name)):
+            buckets.setdefault((k, e.name[:k] + e.name[k + 1:]), []).append(i)
+    pairs = sorted({(i, j) for found in buckets.values() if len(found) > 1
+                    for n, i in enumerate(found) for j in found[n + 1:]})
+    for i, j in pairs:  # the order of the pairwise scan (i, then j > i) it replaces
+        a, b = people[i], people[j]
+        if len(a.name) != len(b.name) or sum(x != y for x, y in zip(a.name, b.name, strict=True)) != 1:
+            continue
+        if frozenset((a.name, b.name)) in judged:
+            continue
+        shared = sorted({(p.title, p.org) for p in a.posts} & {(p.title, p.org) for p in b.posts})
+        if not shared:
+            continue
+        confidence = min(0.95, 0.5 + 0.15 * len(shared))
+        reason = "names one character apart; same posts: " + "; ".join(f"{t} — {o}" for t, o in shared)
+        out.append(Candidate(a.id, b.id, a.name, b.name, round(confidence, 2), reason))
     return sorted(out, key=lambda c: (-c.confidence, c.a_name, c.b_name))
 
 
@@ -188,16 +195,20 @@ def _merge_enterprises(clusters: dict[tuple[str, str], _Cluster],
     merged: dict[tuple[str, str], tuple[str, str]] = {}
     for group in ("enterprise", "organization", "agency"):
         names = {name for (g, name) in clusters if g == group}
+        # the longer names that are a place + a name of the group (of 4 characters or more), by that name
+        longer_of: dict[str, list[str]] = {}
+        for longer in names:
+            for k in range(1, len(longer) - 3):
+                if longer[:k] in lex.place_names and longer[k:] in names:
+                    longer_of.setdefault(longer[k:], []).append(longer)
         for name in sorted(names, key=len):
-            for longer in sorted(names, key=lambda n: (-len(n), n)):
-                if longer == name or not longer.endswith(name) or frozenset((name, longer)) in apart:
+            for longer in sorted(longer_of.get(name, ()), key=lambda n: (-len(n), n)):
+                if frozenset((name, longer)) in apart:
                     continue
-                prefix = longer[: -len(name)]
-                if prefix in lex.place_names and len(name) >= 4:
-                    src, dst = (group, name), (group, longer)
-                    clusters[dst].absorb(clusters[src])
-                    merged[src] = dst
-                    break
+                src, dst = (group, name), (group, longer)
+                clusters[dst].absorb(clusters[src])
+                merged[src] = dst
+                break
     return merged
 
 

@@ -58,7 +58,7 @@ def test_crash_while_building_the_graph(previous, monkeypatch):
     def crash(resolved):
         raise RuntimeError("simulated crash")
 
-    monkeypatch.setattr(kg.pipeline, "build_graph", crash)
+    monkeypatch.setattr(kg.pipeline, "split_table", crash)
     with pytest.raises(RuntimeError):
         rebuild()
     assert outputs(Path("out")) == previous and temps(Path("out")) == []

@@ -163,7 +163,7 @@ def build_network(view: Graph | nx.MultiDiGraph, focus: str | None = None) -> Ne
     so the page carries no IRIs and ids do not depend on insertion order. Past LARGE_GRAPH nodes every node
     carries x/y from kg.export.layout and physics is off.
     """
-    if isinstance(view, Graph):
+    if not isinstance(view, nx.MultiDiGraph):  # an RDF graph, or a kg.graph.Table
         view = network_view(view)
     net = Network(directed=True, height="100%", width="100%", cdn_resources="in_line")
     order = sorted(view.nodes)

@@ -131,31 +131,38 @@ def _posts(graph: Graph, official: URIRef, entities: dict[URIRef, str],
     return out
 
 
-def _evidence(graph: Graph, entity: URIRef) -> tuple[int, list[Evidence]]:
-    """Number of kg:Mention nodes and the first evidence items, by article IRI then offset."""
-    rows = []
-    mentions = [m for m in graph.subjects(KG.mentionOf, entity) if (m, RDF.type, KG.Mention) in graph]
-    for m in mentions:
-        sentence = _first(graph, m, KG.evidenceText)
-        if not sentence:
+def mention_rows(graph) -> dict[URIRef, list]:
+    """Entity -> one row per kg:Mention of it: (article IRI, offset, Evidence), or None without a sentence."""
+    out: dict[URIRef, list] = {}
+    for m in graph.subjects(RDF.type, KG.Mention):
+        entities = list(graph.objects(m, KG.mentionOf))
+        if not entities:
             continue
-        article = min(graph.objects(m, KG.inArticle), key=str, default=None)
-        headline = _first(graph, article, SCHEMA.headline) if article is not None else ""
-        date = _first(graph, article, SCHEMA.datePublished) if article is not None else ""
-        offset = _int(graph, m, KG.startOffset)
-        offset = -1 if offset is None else offset
-        rows.append((str(article or ""), offset, Evidence(sentence, headline, date)))
-    rows.sort()
+        sentence = _first(graph, m, KG.evidenceText)
+        row = None
+        if sentence:
+            article = min(graph.objects(m, KG.inArticle), key=str, default=None)
+            headline = _first(graph, article, SCHEMA.headline) if article is not None else ""
+            date = _first(graph, article, SCHEMA.datePublished) if article is not None else ""
+            offset = _int(graph, m, KG.startOffset)
+            row = (str(article or ""), -1 if offset is None else offset, Evidence(sentence, headline, date))
+        for entity in entities:
+            out.setdefault(entity, []).append(row)
+    return out
+
+
+def _evidence(rows: list) -> tuple[int, list[Evidence]]:
+    """Number of kg:Mention nodes and the first evidence items, by article IRI then offset."""
     seen: list[Evidence] = []
-    for *_, ev in rows:
+    for *_, ev in sorted(row for row in rows if row is not None):
         if ev not in seen:
             seen.append(ev)
         if len(seen) == MAX_EVIDENCE:
             break
-    return len(mentions), seen
+    return len(rows), seen
 
 
-def network_view(graph: Graph) -> nx.MultiDiGraph:
+def network_view(graph, facts: dict | None = None, mentions: dict | None = None) -> nx.MultiDiGraph:
     """Entities and the relations between them, ready to draw.
 
     Nodes are keyed by entity IRI (str) with attributes ``type``, ``label``, ``aliases`` (sorted tuple),
@@ -164,15 +171,19 @@ def network_view(graph: Graph) -> nx.MultiDiGraph:
     ``evidence`` (the Evidence of the relation's first kg:Assertion, by article IRI then offset, or None).
     A holdsPost triple points at a kg:Post, so it is drawn as official -> the post's org:postIn entity;
     a post without an org entity stays only in the official's ``posts``.
+
+    ``graph`` is an rdflib Graph or a ``kg.graph.Table``; ``facts`` (as ``_facts``) and ``mentions`` (as
+    ``mention_rows``) are given when the assertions and mention nodes are not in it (kept per document).
     """
     entities = _entity_types(graph)
-    facts = _facts(graph)
+    facts = _facts(graph) if facts is None else facts
+    rows_of = mention_rows(graph) if mentions is None else mentions
     view = nx.MultiDiGraph()
     edges: dict[tuple[str, str, str, str], Evidence | None] = {}
     for iri in sorted(entities):
         label = _label(graph, iri)
         posts = _posts(graph, iri, entities, facts)
-        count, evidence = _evidence(graph, iri)
+        count, evidence = _evidence(rows_of.get(iri, ()))
         mentions = _int(graph, iri, KG.mentionCount)
         view.add_node(
             str(iri),

@@ -1,0 +1,120 @@
+"""The graph and its outputs made per document: most of a graph is one document's (its articles, the mention nodes
+of its articles, the assertions with their evidence), and that share depends only on the document and on what
+resolution made of its names.
+
+Each document's part (``kg.graph.DocPart``) becomes a ``Fragment``: its Turtle blocks (``kg.turtle.Blocks``) and
+what the network view reads from it (assertions and mention evidence). Fragments are made in worker processes
+when ``jobs`` > 1 and kept in the cache folder under a digest of everything they depend on (``DocPart.key`` and
+the code that makes them), so a rebuild remakes only the fragments of changed documents, or of documents whose
+names resolve differently. The shared part (entities, posts, honours, candidates) is made every time; the
+Turtle file is merged from the blocks of all (``kg.turtle.write_turtle``): the bytes rdflib would write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
+
+from rdflib import URIRef
+
+from .graph import DocPart, doc_table
+from .turtle import Blocks, Renderer
+
+CODE_FILES = ("graph.py", "turtle.py", "vocab.py", "fragments.py", "export/network.py")
+
+
+class Fragment(NamedTuple):
+    blocks: Blocks
+    facts: dict  # as kg.export.network._facts
+    mentions: dict  # as kg.export.network.mention_rows
+    triples: int
+
+
+@lru_cache(maxsize=1)
+def salt() -> str:
+    """A digest of the code that makes fragments, and rdflib's version (its Turtle is what blocks copy)."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"fragments-1 rdflib={version('rdflib')}".encode())
+    root = resources.files("kg")
+    for name in CODE_FILES:
+        digest.update(name.encode())
+        digest.update(root.joinpath(name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_RENDERER: list[Renderer] = []
+
+
+def _renderer() -> Renderer:
+    if not _RENDERER:
+        _RENDERER.append(Renderer())
+    return _RENDERER[0]
+
+
+def make_fragment(part: DocPart) -> Fragment | None:
+    """The fragment of one document's part; None when its triples are not ones the fast Turtle path writes."""
+    from .export.network import _facts, mention_rows
+
+    table = doc_table(part)
+    renderer = _renderer()
+    if not renderer.fits(table.spo):
+        return None
+    facts = {key: rows for key, rows in _facts(table).items() if isinstance(key[2], URIRef)}  # the view looks up
+    # assertions between entities and of posts only
+    return Fragment(renderer.render(table.spo), facts, mention_rows(table), len(table))
+
+
+_PARTS: list[DocPart] = []  # the parts a forked pool's workers read (inherited, never sent)
+
+
+def _make_range(indices: Sequence[int]) -> list[Fragment | None]:
+    return [make_fragment(_PARTS[i]) for i in indices]
+
+
+def make_fragments(parts: list[DocPart], *, jobs: int = 1, cache_dir: Path | None = None,
+                   warnings: list[str] | None = None) -> tuple[list[Fragment | None], int]:
+    """The fragment of every part, in order (from the cache when there); and how many were made."""
+    from .cache import BlobCache
+
+    cache = BlobCache(Path(cache_dir) / "fragments", ".frag", "rendering") if cache_dir is not None else None
+    keys = [part.key(salt()) for part in parts] if cache is not None else []
+    out: list[Fragment | None] = [None] * len(parts)
+    missing = []
+    for i in range(len(parts)):
+        found = cache.get(keys[i]) if cache is not None else None
+        if isinstance(found, Fragment):
+            out[i] = found
+        else:
+            missing.append(i)
+    for i, fragment in zip(missing, _make(parts, missing, jobs), strict=True):
+        out[i] = fragment
+        if cache is not None and fragment is not None:
+            cache.put(keys[i], fragment)
+    if cache is not None and warnings is not None:
+        warnings += cache.warnings
+    return out, len(missing)
+
+
+def _make(parts: list[DocPart], missing: list[int], jobs: int) -> list[Fragment | None]:
+    import multiprocessing
+
+    jobs = max(1, min(jobs, len(missing) // 4))  # a pool is worth its start only for a few parts per worker
+    context = multiprocessing.get_context()
+    if jobs == 1 or context.get_start_method() != "fork":
+        return [make_fragment(parts[i]) for i in missing]
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .engines import batches
+
+    _PARTS[:] = parts  # forked workers see the parts as they are: only indices and fragments are pickled
+    try:
+        cuts = [[missing[i] for i in cut] for cut in batches(len(missing), jobs)]
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            return [fragment for result in pool.map(_make_range, cuts) for fragment in result]
+    finally:
+        _PARTS.clear()

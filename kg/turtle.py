@@ -1,0 +1,229 @@
+"""Turtle writing: rdflib's Turtle, byte for byte, from blocks of text that can be made apart and kept.
+
+rdflib's serializer writes the prefixes its terms use, then one block per subject: subjects ordered by how many
+triples point at them, then by IRI; in a block, ``a`` first, then ``rdfs:label``, then the other predicates by IRI,
+each with its objects sorted. A block is therefore a function of its subject's triples alone, and its place in the
+file a function of its subject and of one number (the subject's references). ``Blocks`` holds the text of some
+subjects' blocks, the references their triples make and the prefixes they use: blocks made in different processes
+or kept from an earlier build merge by ``write_turtle`` into the bytes rdflib writes for the union of their
+triples. Tests compare the two on the seeds and on generated graphs.
+
+The fast path covers kg's graphs: no blank nodes, no ``rdfs:Class`` subjects, every predicate in a bound namespace
+(else rdflib would generate a prefix while reading the graph). Anything else goes to rdflib's own serializer
+(``turtle_of_table`` checks).
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+from rdflib.plugins.serializers.turtle import OBJECT, SUBJECT, VERB, TurtleSerializer
+
+from .vocab import bind_prefixes
+
+
+class MemoTurtle(TurtleSerializer):
+    """rdflib's Turtle serializer with its per-term work (prefixed names, literal escaping) memoised.
+
+    The output is rdflib's, byte for byte (a property test compares them). A term's prefixed name and label are
+    computed by rdflib once and reused. Only a predicate in a namespace without a prefix makes rdflib *generate*
+    one (``ns1``) while it reads the graph; when no predicate needs that (kg's graphs bind all of theirs), the
+    namespaces are final from the start and "no prefixed name" is memoised too, else only after that reading."""
+
+    def reset(self) -> None:
+        super().reset()
+        self._pnames: dict = {}
+        self._labels: dict = {}
+        self._settled = False
+
+    def preprocess(self) -> None:
+        self._settled = True
+        for p in self.store.predicates(unique=True):
+            if p in self.keywords or not isinstance(p, URIRef):
+                continue
+            try:
+                self.store.compute_qname(p, generate=False)
+            except Exception:  # a prefix would be generated: keep rdflib's order of events exactly
+                self._settled = False
+                break
+        super().preprocess()
+        self._settled = True
+
+    def get_pname(self, uri, gen_prefix: bool = True):
+        if not isinstance(uri, URIRef):
+            return None
+        key = (uri, gen_prefix)
+        try:
+            return self._pnames[key]
+        except KeyError:
+            pass
+        found = super().get_pname(uri, gen_prefix)
+        if found is not None or self._settled:
+            self._pnames[key] = found
+        return found
+
+    def label(self, node, position: int) -> str:
+        key = (node, position == VERB)
+        found = self._labels.get(key)
+        if found is None:
+            found = self._labels[key] = super().label(node, position)
+        return found
+
+
+def serialize_graph(graph: Graph) -> bytes:
+    """rdflib's Turtle of an rdflib Graph (its serializer with the per-term work memoised: 2-3× faster)."""
+    stream = io.BytesIO()
+    MemoTurtle(graph).serialize(stream, encoding="utf-8")
+    return stream.getvalue()
+
+
+class Blocks:
+    """Turtle blocks of some subjects: ``text[subject]`` (str, the subject's IRI) is the block, newline first;
+    ``refs[iri]`` counts the triples whose object is that IRI; ``prefixes`` are the prefixes the blocks' terms use."""
+
+    __slots__ = ("text", "refs", "prefixes")
+
+    def __init__(self, text=None, refs=None, prefixes=None):
+        self.text: dict[str, str] = text if text is not None else {}
+        self.refs: Counter = refs if refs is not None else Counter()
+        self.prefixes: set[str] = prefixes if prefixes is not None else set()
+
+    def __getstate__(self):
+        return self.text, self.refs, self.prefixes
+
+    def __setstate__(self, state):
+        self.text, self.refs, self.prefixes = state
+
+
+class Renderer:
+    """Renders subjects of kg's graphs as rdflib would, with every term's label computed once."""
+
+    def __init__(self):
+        graph = Graph()
+        bind_prefixes(graph)
+        self.graph = graph
+        self.ser = MemoTurtle(graph)
+        self.ser.reset()
+        self.ser._settled = True  # checked: ``fits`` refuses predicates that would make rdflib generate a prefix
+        self._terms: dict = {}  # (term, is verb) -> (label, prefix or "")
+        self._checked: set = set()
+
+    def fits(self, spo: dict) -> bool:
+        """Whether the fast path writes these triples exactly as rdflib: no blank node, no rdfs:Class, no
+        predicate that needs a generated prefix."""
+        for s, po in spo.items():
+            if not isinstance(s, URIRef):
+                return False
+            for p, objects in po.items():
+                if p not in self._checked:
+                    if not isinstance(p, URIRef):
+                        return False
+                    if p not in self.ser.keywords:
+                        try:
+                            self.graph.compute_qname(p, generate=False)
+                        except Exception:
+                            return False
+                    self._checked.add(p)
+                if p == RDF.type and RDFS.Class in objects:
+                    return False
+                for o in objects:
+                    if isinstance(o, BNode):
+                        return False
+        return True
+
+    def term(self, node, position: int) -> tuple[str, str]:
+        key = (node, position == VERB)
+        found = self._terms.get(key)
+        if found is None:
+            ser = self.ser
+            label = ser.label(node, position)
+            # the prefix rdflib's reading of the graph registers for this term (none for the keyword ``a``)
+            if position == VERB and node in ser.keywords:
+                pname = None
+            elif isinstance(node, Literal):
+                pname = ser.get_pname(node.datatype, False) if node.datatype else None
+            else:
+                pname = ser.get_pname(node, position == VERB)
+            found = self._terms[key] = (label, pname.split(":", 1)[0] if pname else "")
+        return found
+
+    def render(self, spo: dict, into: Blocks | None = None) -> Blocks:
+        """The blocks of the subjects of ``spo`` (subject -> predicate -> objects, as ``kg.graph.Table``)."""
+        out = into if into is not None else Blocks()
+        text, refs, used = out.text, out.refs, out.prefixes
+        term = self.term
+        first_preds = (RDF.type, RDFS.label)
+        for s, po in spo.items():
+            label, pf = term(s, SUBJECT)
+            if pf:
+                used.add(pf)
+            parts = ["\n", label]
+            preds = [p for p in first_preds if p in po]
+            preds += sorted(p for p in po if p not in first_preds)
+            for n, p in enumerate(preds):
+                label, pf = term(p, VERB)
+                if pf:
+                    used.add(pf)
+                parts.append(" ;\n    " if n else " ")
+                parts.append(label)
+                objects = po[p]
+                if len(objects) > 1:
+                    objects = sorted(objects)
+                sep = " "
+                for o in objects:
+                    if o.__class__ is URIRef:
+                        refs[str(o)] += 1
+                    label, pf = term(o, OBJECT)
+                    if pf:
+                        used.add(pf)
+                    parts.append(sep)
+                    parts.append(label)
+                    sep = ",\n        "
+            parts.append(" .\n")
+            text[str(s)] = "".join(parts)
+        return out
+
+
+def merge(parts: list[Blocks]) -> Blocks | None:
+    """One Blocks of several; None when two of them have a subject in common (its block would be the union of
+    both sets of triples: the caller renders that from the triples instead)."""
+    if len(parts) == 1:
+        return parts[0]
+    text: dict[str, str] = {}
+    refs: Counter = Counter()
+    prefixes: set[str] = set()
+    for part in parts:
+        before = len(text)
+        text.update(part.text)
+        if len(text) != before + len(part.text):
+            return None
+        refs.update(part.refs)
+        prefixes |= part.prefixes
+    return Blocks(text, refs, prefixes)
+
+
+def write_turtle(blocks: Blocks, namespaces: dict[str, str]) -> bytes:
+    """The Turtle file: the prefixes used, sorted; the blocks, by (references, IRI); a final newline."""
+    refs = blocks.refs
+    order = sorted(blocks.text, key=lambda s: (refs.get(s, 0), s))
+    head = "".join(f"@prefix {p}: <{namespaces[p]}> .\n" for p in sorted(blocks.prefixes))
+    text = blocks.text
+    body = "".join([head, *(text[s] for s in order), "\n"])
+    return body.encode("utf-8", "replace")
+
+
+def namespaces() -> dict[str, str]:
+    graph = Graph()
+    bind_prefixes(graph)
+    return {prefix: str(ns) for prefix, ns in graph.namespaces()}
+
+
+def turtle_of_table(table) -> bytes:
+    """rdflib's Turtle of a ``kg.graph.Table``."""
+    renderer = Renderer()
+    if not renderer.fits(table.spo):
+        return serialize_graph(table.to_graph())
+    return write_turtle(renderer.render(table.spo), namespaces())

@@ -1,0 +1,68 @@
+"""The graph made per document (kg.fragments, kg.turtle): the same bytes as rdflib's Turtle of the whole graph and
+as the page drawn from it, fresh or from the cache, and whole again when two files would share nodes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.export.html import render_html
+from kg.graph import build_graph, build_table, split_table
+from kg.pipeline import build, extract_inputs
+from kg.resolve import resolve
+from kg.turtle import serialize_graph, turtle_of_table
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "本报讯（记者 {reporter}）3月{day}日，全市工业经济运行调度会召开，市委常委、副市长{name}出席会议并讲话。\n"
+
+
+def test_blocks_are_rdflibs_turtle_on_the_seeds(seed_resolved):
+    graph = build_graph(seed_resolved)
+    assert turtle_of_table(build_table(seed_resolved)) == graph.serialize(format="turtle", encoding="utf-8")
+    assert serialize_graph(graph) == graph.serialize(format="turtle", encoding="utf-8")
+
+
+def test_fragments_give_the_committed_seed_graph_fresh_and_cached(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    for jobs in (1, 2, 2):  # the second two-worker build reads every fragment from the cache
+        report, _, _ = build(["seeds/"], out_dir=tmp_path, name="seeds", jobs=jobs, cache_dir=tmp_path / "cache",
+                             rdf_graph=False)
+        assert (tmp_path / "seeds.ttl").read_bytes() == (ROOT / "graphs/seeds.ttl").read_bytes()
+        assert (tmp_path / "seeds.html").read_bytes() == (ROOT / "graphs/seeds.html").read_bytes()
+    assert report.fragments == 0 and report.cached == 5
+
+
+def test_page_from_fragments_is_the_page_of_the_graph(seed_build):
+    report, resolved, graph, out = seed_build
+    assert (out / "seeds.html").read_text(encoding="utf-8") == render_html(graph, title="seeds")
+
+
+def test_a_new_page_remakes_only_its_fragment(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("pages").mkdir()
+    names = ["赵刚", "钱立新", "孙广平", "李国栋"]
+    for i, name in enumerate(names):
+        Path(f"pages/p{i}.txt").write_text(PAGE.format(reporter="王明", day=i + 1, name=name), encoding="utf-8")
+
+    def run(cache):
+        report, _, _ = build(["pages"], out_dir=Path("out"), name="pages", city="聊城", cache_dir=cache,
+                             rdf_graph=False)
+        return report, Path("out/pages.ttl").read_bytes(), Path("out/pages.html").read_bytes()
+
+    assert run(Path("cache"))[0].fragments == 4
+    Path("pages/p9.txt").write_text(PAGE.format(reporter="王明", day=9, name="郑明远"), encoding="utf-8")
+    report, ttl, page = run(Path("cache"))
+    assert (report.extracted, report.fragments) == (1, 1)
+    assert (ttl, page) == run(None)[1:]
+
+
+def test_files_sharing_a_source_key_are_built_whole(tmp_path, monkeypatch):
+    """d1/a/b/p.txt and d2/a/b/p.txt have one source key (the last three parts): their articles are one node."""
+    monkeypatch.chdir(tmp_path)
+    for folder, name in (("d1", "赵刚"), ("d2", "钱立新")):
+        Path(folder, "a", "b").mkdir(parents=True)
+        Path(folder, "a", "b", "p.txt").write_text(PAGE.format(reporter="王明", day=1, name=name), encoding="utf-8")
+    resolved = resolve(extract_inputs(["d1", "d2"]), city="聊城")
+    assert split_table(resolved) is None
+    report, _, graph = build(["d1", "d2"], out_dir=Path("out"), name="g", city="聊城")
+    assert Path("out/g.ttl").read_bytes() == graph.serialize(format="turtle", encoding="utf-8")
+    assert Path("out/g.html").read_text(encoding="utf-8") == render_html(graph, title="g")
