@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 
 from ..resources import data_lines
-from .base import HAN, Hit, Text, drop_overlaps
+from .base import HAN, Hit, SpanIndex, Text, drop_overlaps
 from .lexicon import Lexicon, word_tags
 
 LEVELS = "省市县区镇乡"
@@ -78,7 +78,7 @@ def find_departments(t: Text, lex: Lexicon) -> list[Hit]:
             # inside a longer word we do not know: 宣传部 in 党委宣传部 is fine (prefix found), 某某局 is not
             if text[m.start() - 2:m.start()] not in ("党组", "党委"):
                 continue
-        if LEVEL_LIST_BEFORE.search(text, 0, start):
+        if LEVEL_LIST_BEFORE.search(text, max(0, start - 16), start):
             continue
         full, typ = lex.departments[written]
         hits.append(Hit(typ, start, m.end(), text[start:m.end()], "department.v1", (("core", full),)))
@@ -239,7 +239,8 @@ def find_suffixed(t: Text, lex: Lexicon) -> list[Hit]:
             continue
         if not anchored and len(core) <= 4 and _generic(t, start, m.start()):
             continue
-        if DESIGNATION.match(core) or ORGAN_WORDS.match(core) or LEVEL_LIST_BEFORE.search(text, 0, start):
+        if DESIGNATION.match(core) or ORGAN_WORDS.match(core) or \
+                LEVEL_LIST_BEFORE.search(text, max(0, start - 16), start):
             continue  # a kind of body or the body of a unit left unnamed, not one named body
         typ = lex.org_suffix[suffix]
         hits.append(Hit(typ, start, m.end(), text[start:m.end()], "org_suffix.v1", (("suffix", suffix),)))
@@ -291,11 +292,12 @@ def find_listed(t: Text, lex: Lexicon, found: list[Hit]) -> list[Hit]:
     text = t.text
     starts, tokens = t.tokens()
     tags = word_tags()
+    taken = SpanIndex(found)
     out = []
     for m in LIST_END.finditer(text):
         items, end = [], m.start()
         while True:
-            cut = max(text.rfind(c, 0, end) for c in "、,。;:!?“”《》\n")
+            cut = max(text.rfind(c, max(0, end - 24), end) for c in "、,。;:!?“”《》\n")
             begin = cut + 1
             items.append((begin, end))
             if cut < 0 or text[cut] != "、" or len(items) >= 8:
@@ -312,7 +314,7 @@ def find_listed(t: Text, lex: Lexicon, found: list[Hit]) -> list[Hit]:
             name = text[begin:end]
             if not 2 <= len(name) <= 12 or not all(HAN.match(c) or c in "()" for c in name):
                 continue
-            if any(h.start < end and begin < h.end for h in found):
+            if not taken.free(Hit("", begin, end, "", "")):
                 continue
             i, k = t.token_index(begin), t.token_index(end - 1)
             if starts[i] != begin or starts[k] + len(tokens[k]) != end:

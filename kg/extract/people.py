@@ -12,8 +12,9 @@ government head (市长, 县长 …), whose organ is the people's government of 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
-from .base import HAN, Fact, Hit, Text
+from .base import HAN, Fact, Hit, SpanIndex, Text
 from .lexicon import Lexicon
 
 NOT_GIVEN = set("的了着过在是和与及等对为将也都就说向到从把被让给所这那其该并或而且之以于")
@@ -198,6 +199,7 @@ def _appositives(t: Text, lex: Lexicon, titles, title_by_end, hits_by_end, taken
 
 QUOTED_BEFORE = re.compile(r"、“[^“”]{1,8}”$")
 QUOTED_ORGANS = ("党工委", "工委", "党委", "党组", "党支部", "党总支", "支部")
+TOOK_POST_ANYWHERE = re.compile(r"担任|出任|兼任|就任|当选|任")
 TOOK_POST = re.compile(r"(?:曾|现|先后|又|还|已|正式)?(?:担任|出任|兼任|就任|当选为|当选|任)$")
 
 
@@ -206,7 +208,11 @@ def _took_post(t: Text, lex: Lexicon, titles, title_by_end, hits_by_end, taken: 
     the title chain stands after the verb instead of before the name."""
     text = t.text
     people, facts = [], []
+    verbs = [v.end() for v in TOOK_POST_ANYWHERE.finditer(text)]
     for m in titles:
+        k = bisect_right(verbs, m.start())
+        if not k or m.start() - verbs[k - 1] > 40:
+            continue  # no verb of taking a post shortly before: no chain to read (and no cost on title runs)
         if name_length(text, m.end(), lex) or text[m.end():m.end() + 1] in ("长", "委"):
             continue
         chain = _chain(text, m, title_by_end, hits_by_end, lex)
@@ -290,7 +296,7 @@ def _chain(text: str, m: re.Match, title_by_end, hits_by_end, lex: Lexicon) -> l
     while cur is not None:
         title = cur.group(0)
         org, typ, seg_start = _org_before(hits_by_end, text, cur.start(), lex)
-        quoted = QUOTED_BEFORE.search(text, 0, seg_start) if not org else None
+        quoted = QUOTED_BEFORE.search(text, max(0, seg_start - 12), seg_start) if not org else None
         organ = next((o for o in QUOTED_ORGANS if title.startswith(o) and len(title) > len(o)), "")
         if quoted and organ:  # “两新”工委书记: the quoted word and 工委 name the body
             org, typ = quoted.group(0)[2:-1] + organ, "Agency"
@@ -377,14 +383,14 @@ def find_repeats(t: Text, names: dict[str, str], taken: list[tuple[int, int]]) -
     """Later mentions of names already read in this document (韩立新强调 after 常务副市长韩立新)."""
     text = t.text
     out = []
-    taken = list(taken)
+    index = SpanIndex(Hit("", s, e, "", "") for s, e in taken)
     for name, typ in sorted(names.items(), key=lambda kv: (-len(kv[0]), kv[0])):  # longest first, no overlaps
         for m in re.finditer(re.escape(name), text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
+            if not index.free(Hit("", m.start(), m.end(), "", "")):
                 continue
             nxt = text[m.end():m.end() + 1]
             if len(name) == 2 and nxt and HAN.match(nxt) and nxt not in "说表指强介出参主带一等在和与对为向到是":
                 continue
             out.append(Hit(typ, m.start(), m.end(), name, "name_repeat.v1"))
-            taken.append((m.start(), m.end()))
+            index.add(out[-1])
     return out
