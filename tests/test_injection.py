@@ -33,6 +33,7 @@ HOSTILE = [
     ("Person", "${alert(1)}`x`"),
     ("Programme", "<img src=x onerror=alert(1)>"),
     ("Official", "王<b>明</b>"),
+    ("Event", "@@EDGES@@ @@OPTIONS@@ @@FOCUS@@ @@PREDICATES@@ @@VIS_JS@@会议"),  # the page template's markers
 ]
 TITLE = "副<i>市长</i>\\"
 ORG = '"; DROP ALL; # 局'
@@ -145,11 +146,12 @@ def _script_value(page: str, var: str):
 
 def test_html_carries_names_escaped_and_intact(hostile):
     _, graph = hostile
-    page = render_html(graph, title="<script>alert('title')</script>")
+    page = render_html(graph, title="<script>alert('title')</script> @@NODES@@")
     # markup appears only where the template puts it: two scripts, no comment, the title escaped
     assert _markup(page).count("<script") == 2 and _markup(page).count("</script") == 2
     assert "<!--" not in page and "\u2028" not in page and "\u2029" not in page
-    assert "<title>&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;</title>" in page
+    # the page is filled in one pass: a marker in a name or the title is text, never filled in again
+    assert "<title>&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt; @@NODES@@</title>" in page
     for _, name in HOSTILE + [(None, HEADLINE), (None, SENTENCE)]:
         if re.search(r"[<>&\u2028]", name):
             assert name not in page, name
