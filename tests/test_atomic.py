@@ -234,18 +234,22 @@ def test_a_write_that_fails_half_way_never_leaves_half_a_file(previous, limit, f
     assert (done.returncode, done.stdout, done.stderr) == (1, "", f"kg: out/{failed}: cannot write output "
                                                                   "(File too large)\n")
 
+
+def test_a_temp_file_left_by_sigkill_is_never_taken_for_a_graph(previous):
     """SIGKILL cannot be cleaned up after: its temp file is hidden and ends in .tmp, so neither the default
     graph nor the input walk picks it up."""
     from kg.read import iter_inputs
 
     Path("graphs").mkdir()
     shutil.copy("out/pages.ttl", "graphs/pages.ttl")
-    stray = Path("graphs/.pages.ttl.k3n3pmcx.tmp")
-    stray.write_bytes(b"half a graph @prefix")
+    made: list[str] = []
+    kg.pipeline._write_temp(Path("graphs/pages.ttl"), b"half a graph @prefix", made)  # then SIGKILL
+    stray = Path(made[0])
+    assert stray.parent.samefile("graphs") and stray.read_bytes() == b"half a graph @prefix"
     later = time.time() + 60
     os.utime(stray, (later, later))  # newer than the real graph
     assert default_graph() == Path("graphs/pages.ttl")
-    shutil.copy(stray, "pages/.a.txt.x1y2.tmp")
+    kg.pipeline._write_temp(Path("pages/a.txt"), b"half a page", made)  # a temp file among the inputs
     assert [p for p in iter_inputs(["pages"])] == ["pages/a.txt", "pages/b.txt"]
 
 
