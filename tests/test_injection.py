@@ -131,6 +131,25 @@ def test_lookup_through_an_oxigraph_store(hostile, tmp_path):
     assert len(store) == size
 
 
+def test_query_output_carries_names_intact(hostile, tmp_path):
+    """kg query's CSV quotes what needs quoting (quotes, newlines) and its JSON escapes it: every hostile name
+    reads back exactly, one row each."""
+    import csv
+    import io
+
+    _, graph = hostile
+    path = tmp_path / "h.ttl"
+    path.write_bytes(serialize_turtle(graph))
+    q = "SELECT ?l WHERE { ?e a ?t ; skos:prefLabel ?l } ORDER BY ?l"
+    runner = CliRunner()
+    result = runner.invoke(main, ["query", q, "--graph", str(path), "--format", "csv"])
+    rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+    assert rows[0] == ["l"] and all(len(row) == 1 for row in rows)
+    assert {name for _, name in HOSTILE} <= {row[0] for row in rows[1:]}
+    result = runner.invoke(main, ["query", q, "--graph", str(path), "--format", "json"])
+    assert [r["l"] for r in json.loads(result.stdout)] == [row[0] for row in rows[1:]]
+
+
 def _markup(page: str) -> str:
     """The page without vis-network's own script (which writes a "<script>" string of its own)."""
     js, _ = _vis_assets()
