@@ -90,6 +90,21 @@ def test_turtle_round_trips_every_name(hostile, tmp_path):
     assert len(load(path)) == len(graph)  # and kg's own loader reads it
 
 
+def test_kgs_own_turtle_writer_escapes_like_rdflib(hostile):
+    """kg build writes its Turtle itself (kg.turtle: per-document blocks, merged): the same bytes as rdflib's
+    serializer, so every hostile name is escaped exactly as rdflib escapes it."""
+    from kg.graph import build_table
+    from kg.pipeline import BuildReport, _graph
+    from kg.turtle import Blocks, turtle_of_table
+
+    resolved, graph = hostile
+    expected = graph.serialize(format="turtle", encoding="utf-8")
+    assert turtle_of_table(build_table(resolved)) == expected
+    blocks, _ = _graph(resolved, jobs=1, cache_dir=None, report=BuildReport())
+    assert isinstance(blocks, Blocks)  # the path kg build takes: fragments of blocks, merged
+    assert serialize_turtle(blocks) == expected
+
+
 def _slug(typ: str) -> str:
     from kg.resolve import TYPE_SLUG
 
