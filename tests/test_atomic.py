@@ -4,17 +4,23 @@ byte-identical and no temp file behind; a temp file a SIGKILL leaves is never ta
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from click.testing import CliRunner
 from rdflib import Graph
 
+import kg.oxistore
 import kg.pipeline
+from kg.cli import main
 from kg.pipeline import build
 from kg.store import default_graph
 
@@ -158,6 +164,77 @@ def test_a_signal_during_the_renames_waits_until_both_are_done(previous, monkeyp
     assert temps(Path("out")) == []
 
 
+def test_interrupt_just_after_a_temp_file_is_created(previous, monkeypatch):
+    """Ctrl-C between creating a temp file and recording its name: the name is recorded first (the signal is
+    held), so the temp file is still removed."""
+    real = tempfile.mkstemp
+    made = []
+
+    def mkstemp(*args, **kw):
+        fd, name = real(*args, **kw)
+        made.append(name)
+        if len(made) == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)  # an unheld signal raises KeyboardInterrupt here, before kg has the name
+        return fd, name
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    with pytest.raises(KeyboardInterrupt):
+        rebuild()
+    assert len(made) == 1 and Path(made[0]).name.startswith(".pages.ttl.")
+    assert outputs(Path("out")) == previous and temps(Path("out")) == []
+
+
+def test_sigterm_while_writing_unwinds_and_exits_143(previous, monkeypatch):
+    """kg build turns SIGTERM into an unwinding exit (status 143), so the temp files are removed like on
+    Ctrl-C. Without kg's handler the process would just die; a stand-in handler marks that case here."""
+    class DiedUncleanly(Exception):
+        pass
+
+    def die(signum, frame):
+        raise DiedUncleanly
+
+    real = kg.pipeline._write_temp
+
+    def write_then_terminate(path, data, temps):
+        real(path, data, temps)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(1)
+        raise AssertionError("SIGTERM did not stop the build")
+
+    monkeypatch.setattr(kg.pipeline, "_write_temp", write_then_terminate)
+    before = signal.signal(signal.SIGTERM, die)
+    try:
+        result = CliRunner().invoke(main, ["build", "pages", "--out", "out", "--name", "pages", "--quiet",
+                                           "--jobs", "1", "--no-cache"])
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert not isinstance(result.exception, DiedUncleanly)
+    assert result.exit_code == 143 and result.output == ""
+    assert outputs(Path("out")) == previous and temps(Path("out")) == []
+
+
+def kg_limited(cwd: Path, max_file_size: int, *args: str) -> subprocess.CompletedProcess:
+    """``kg ARGS`` in a process that cannot write a file past ``max_file_size`` bytes (EFBIG: a disk that fills
+    up during a write), whatever way kg writes its files."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_size, resource.RLIM_INFINITY))
+
+    return subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", *args], cwd=cwd,
+                          preexec_fn=limit, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize(("limit", "failed"), [(4096, "pages.ttl"), (100_000, "pages.html")])
+def test_a_write_that_fails_half_way_never_leaves_half_a_file(previous, limit, failed):
+    """The new Turtle (about 10 kB) or the new page (about 700 kB) cannot be written in full: both old files
+    stay byte for byte, with no temp file, and the one error line names the output."""
+    done = kg_limited(Path.cwd(), limit, "build", "pages", "--out", "out", "--name", "pages", "--quiet",
+                      "--jobs", "1", "--no-cache")
+    assert outputs(Path("out")) == previous and temps(Path("out")) == []
+    assert (done.returncode, done.stdout, done.stderr) == (1, "", f"kg: out/{failed}: cannot write output "
+                                                                  "(File too large)\n")
+
+
 def test_a_temp_file_left_by_sigkill_is_never_taken_for_a_graph(previous):
     """SIGKILL cannot be cleaned up after: its temp file is hidden and ends in .tmp, so neither the default
     graph nor the input walk picks it up."""
@@ -165,12 +242,14 @@ def test_a_temp_file_left_by_sigkill_is_never_taken_for_a_graph(previous):
 
     Path("graphs").mkdir()
     shutil.copy("out/pages.ttl", "graphs/pages.ttl")
-    stray = Path("graphs/.pages.ttl.k3n3pmcx.tmp")
-    stray.write_bytes(b"half a graph @prefix")
+    made: list[str] = []
+    kg.pipeline._write_temp(Path("graphs/pages.ttl"), b"half a graph @prefix", made)  # then SIGKILL
+    stray = Path(made[0])
+    assert stray.parent.samefile("graphs") and stray.read_bytes() == b"half a graph @prefix"
     later = time.time() + 60
     os.utime(stray, (later, later))  # newer than the real graph
     assert default_graph() == Path("graphs/pages.ttl")
-    shutil.copy(stray, "pages/.a.txt.x1y2.tmp")
+    kg.pipeline._write_temp(Path("pages/a.txt"), b"half a page", made)  # a temp file among the inputs
     assert [p for p in iter_inputs(["pages"])] == ["pages/a.txt", "pages/b.txt"]
 
 
@@ -249,3 +328,73 @@ def test_killed_while_writing(big):
         assert after["big.html"].endswith(b"</html>\n")
     else:
         assert proc.returncode == 143
+
+
+# ---------------------------------------------------------------- the Oxigraph store and the cache
+
+
+def _store_contents(path: Path) -> set:
+    store = kg.oxistore.open_store(path)
+    try:
+        return set(store)
+    finally:
+        del store
+
+
+@pytest.fixture()
+def loaded_store(tmp_path):
+    """A store holding a small graph, and its triples."""
+    path = tmp_path / "s.oxi"
+    graph = Graph().parse(data=PAGE_TTL, format="turtle")
+    kg.oxistore.bulk_load(path, kg.pipeline.serialize_turtle(graph))
+    contents = _store_contents(path)
+    assert len(contents) == len(graph) == 2
+    return path, contents
+
+
+PAGE_TTL = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://w3id.org/kgcn/id/official/赵刚> skos:prefLabel "赵刚"@zh ; skos:altLabel "赵副市长"@zh .
+"""
+
+
+def test_a_store_load_that_fails_leaves_the_previous_store(loaded_store):
+    """The new store is loaded beside the old one and swapped in only when complete."""
+    path, before = loaded_store
+    bad = PAGE_TTL.replace("赵刚", "钱立新").encode("utf-8") + b"\nthis is not turtle\n"
+    with pytest.raises(SyntaxError):
+        kg.oxistore.bulk_load(path, bad)
+    assert _store_contents(path) == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["s.oxi"]  # no half-loaded store beside it
+
+
+def test_an_interrupted_store_load_leaves_the_previous_store(loaded_store, monkeypatch):
+    """Ctrl-C after the new store is loaded but before it is swapped in: the old store stays, the new one goes."""
+    path, before = loaded_store
+
+    def interrupt():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kg.oxistore, "gc", SimpleNamespace(collect=interrupt))
+    with pytest.raises(KeyboardInterrupt):
+        kg.oxistore.bulk_load(path, PAGE_TTL.replace("赵刚", "钱立新").encode("utf-8"))
+    monkeypatch.undo()
+    assert _store_contents(path) == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["s.oxi"]
+
+
+def test_a_cache_entry_that_cannot_be_written_in_full_is_never_left_half_written(previous):
+    """An entry (about 1.7 kB) cut off by a full disk leaves no entry and no temp file in the cache: the next
+    build extracts that file again without a word, instead of meeting half an entry."""
+    assert kg_limited(Path.cwd(), 100_000, "build", "pages/a.txt", "--out", "out", "--name", "pages", "--quiet",
+                      "--jobs", "1").returncode == 1  # cached a.txt; the page could not be written
+    cache = Path("out/.kg-cache")
+    assert len(list(cache.rglob("*.pkl"))) == 1
+    done = kg_limited(Path.cwd(), 1024, "build", "pages", "--out", "out", "--name", "pages", "--quiet",
+                      "--jobs", "1")
+    assert len(list(cache.rglob("*.pkl"))) == 1 and list(cache.rglob("*.tmp")) == []
+    assert (done.returncode, done.stderr) == (1, "kg: out/pages.ttl: cannot write output (File too large)\n")
+    assert outputs(Path("out")) == previous
+    result = CliRunner().invoke(main, ["build", "pages", "--out", "out", "--name", "pages", "--jobs", "1"])
+    assert result.exit_code == 0 and result.stderr == ""
+    assert "cached     1 (extracted 1)" in result.stdout
+    assert len(list(cache.rglob("*.pkl"))) == 2

@@ -139,3 +139,60 @@ def test_cli_cache_summary_warning_and_no_cache(corpus):
     assert result.exit_code == 0
     warnings = [line for line in result.output.splitlines() if line.startswith("kg: warning: cache entry")]
     assert len(warnings) == 1 and "cached     3 (extracted 1)" in result.output
+
+
+def test_a_changed_byte_that_still_unpickles_is_caught_by_the_checksum(corpus):
+    """A damaged entry can still be a valid pickle of a Document for the right file (here the name a mention
+    was read as, 赵刚, turned into 赵钢): only the checksum tells, and the entry is not served."""
+    run_build()
+    before = ttl()
+    cache = ExtractCache("cache")
+    from kg.read import read_source
+
+    source = read_source("pages/p0.txt")
+    entry = cache.path(cache.key(source))
+    data = entry.read_bytes()
+    name = "赵刚".encode()
+    after_text = data.index(name) + len(name)  # the first one is in the page's text: leave it
+    entry.write_bytes(data[:after_text] + data[after_text:].replace(name, "赵钢".encode(), 1))
+    report = run_build()
+    assert (report.extracted, report.cached) == (1, 3)
+    assert report.warnings == [f"cache entry {entry} is corrupt (checksum mismatch); extracting again"]
+    assert ttl() == before
+
+
+def test_an_entry_whose_classes_are_gone_is_extracted_again(corpus):
+    """An intact entry (right checksum) that no longer unpickles, e.g. a record class renamed since: one warning,
+    the file extracted again, never a crash."""
+    import hashlib
+
+    from kg.cache import MAGIC
+
+    run_build()
+    before = ttl()
+    entry = entries()[0]
+    payload = b"ckg.model\nGone\n."  # a pickle of the class kg.model.Gone
+    entry.write_bytes(MAGIC + hashlib.sha256(payload).digest() + payload)
+    report = run_build()
+    assert (report.extracted, report.cached) == (1, 3)
+    assert len(report.warnings) == 1
+    assert report.warnings[0].startswith(f"cache entry {entry} is corrupt (Can't get attribute 'Gone' on ")
+    assert report.warnings[0].endswith("); extracting again")
+    assert ttl() == before
+
+
+def test_unreadable_cache_is_one_warning_and_every_file_is_extracted(corpus, monkeypatch):
+    run_build()
+    before = ttl()
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self.suffix == ".pkl":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    report = run_build()
+    assert (report.extracted, report.cached) == (4, 0)
+    assert report.warnings == ["cache folder cache unreadable (Permission denied); extracting every file"]
+    assert ttl() == before

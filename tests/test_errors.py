@@ -192,3 +192,19 @@ def test_export_of_a_file_that_is_not_turtle(here):
     assert result.exit_code == 1 and not Path("x.nq").exists()
     assert result.stderr.startswith("kg: a.txt: not a readable Turtle graph (") and result.stderr.count("\n") == 1
     assert "Traceback" not in result.output
+
+
+GRAPH_READERS = [["stats"], ["lookup", "赵刚"], ["query", "SELECT * WHERE { ?s ?p ?o }"], ["validate"],
+                 ["candidates"], ["viz"], ["viz", "赵刚"]]
+
+
+@pytest.mark.parametrize("command", GRAPH_READERS + [["export", "--format", "ttl"]], ids=" ".join)
+def test_every_command_that_reads_a_graph_says_so_on_one_line(here, command):
+    """Each command has its own handler around loading the graph: a missing file and a file that is not
+    Turtle are one line and exit 1 in every one of them."""
+    def args(graph: str) -> list[str]:
+        return [*command, graph] if command[0] == "export" else [*command, "--graph", graph]
+
+    fails(kg(*args("nope.ttl")), 1, "kg: nope.ttl: no such graph file")
+    fails(kg(*args("a.txt")), 1,
+          "kg: a.txt: not a readable Turtle graph (at line 1: Bad syntax (expected directive or statement))")

@@ -19,6 +19,7 @@ import os
 import re
 import signal
 import time
+from contextlib import contextmanager
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -74,8 +75,14 @@ TITLE_RUNS = ["副市长" * 3000, "有限公司" * 3000, "、".join(["市委常�
               "《" * 2000, "（" * 2000 + "记者", "本报讯（记者" * 1000]
 
 
+def _letters(text: str) -> str:
+    """Text as the rules read it: normalised, layout (spaces, column breaks) removed."""
+    return re.sub(r"\s", "", normalise(text))
+
+
 def check_document(source: Source, doc) -> None:
-    """Every offset of an extracted document lies inside the text and points at what it claims."""
+    """Every offset of an extracted document lies inside the text and points at what it claims: the text at a
+    mention's offsets is its name (up to layout), not merely the text its own offsets cut out."""
     text = source.text
     ids = {a.id for a in doc.articles}
     assert len(ids) == len(doc.articles)
@@ -85,6 +92,9 @@ def check_document(source: Source, doc) -> None:
         assert 0 <= m.start < m.end <= len(text), m
         assert text[m.start:m.end] == m.text, m
         assert m.name and m.article in ids, m
+        surface, name = _letters(m.text), _letters(m.name)
+        # a quoted name read with its trigger word: “123”工作法 is the programme 123工作法
+        assert surface == name or (m.rule == "quoted_trigger.v1" and name.startswith(surface)), m
     for r in doc.relations:
         ev = r.evidence
         assert 0 <= ev.start <= ev.end <= len(text), r
@@ -128,6 +138,15 @@ def test_normalise_keeps_length_and_is_idempotent(text):
     assert not any(ch < " " and ch != "\n" for ch in norm)  # control characters matched as spaces
 
 
+def test_normalise_maps_every_character_to_one_character():
+    """Random text rarely holds the few characters the table maps (U+200B, U+FEFF, full-width forms…): every
+    character of the Basic Multilingual Plane and a sample of the others, each to exactly one character."""
+    chars = [chr(c) for c in [*range(0xD800), *range(0xE000, 0x10000), *range(0x10000, 0x110000, 97)]]
+    changed = [ch for ch in chars if len(normalise(ch)) != 1]
+    assert changed == []
+    assert len(normalise("".join(chars))) == len(chars)
+
+
 # ---------------------------------------------------------------- segment
 
 
@@ -165,6 +184,10 @@ def test_articles_are_non_empty_spans_of_the_text(text, path):
 @example(TITLE_RUNS[2])
 @example("本报讯（记者 王明）3月5日，“全市工作会议召开，《市委常委、常务副市长刘文强（出席")
 @example("市委常委、" * 50 + "\n" + "有限公司" * 50 + "\n" + "（" * 50)
+# a name in a heading after its marks, a title across a column break, zero-width and full-width characters
+@example("## 市委常委、副市长赵刚出席全市工业经济运行调度会\n本报讯（记者 王明）3月5日，全市工业经济运行调度会召开，"
+         "市委常委、副\n市长赵刚出席会议并讲话。聊城华新科技\n有限公司参加。\n")
+@example("\u200b\ufeff\u3000市委常委、副市长赵刚出席会议。ＡＢＣ１２３有限公司参加“\u200b专项行动”。\n")
 def test_extract_page_offsets_point_at_their_mentions(text):
     source = Source("p.txt", text, "utf-8")
     check_document(source, extract_page(source))
@@ -277,6 +300,22 @@ def test_span_index_finds_what_overlaps():
 # ---------------------------------------------------------------- long adversarial lines
 
 
+@contextmanager
+def within(seconds: int, what: str):
+    """Fail with TimeoutError after ``seconds`` instead of hanging: a backtracking regex or a quadratic loop
+    on these lines would run for hours. (SIGALRM interrupts a running regex too.)"""
+    def stop(*_):
+        raise TimeoutError(f"{what}: not done after {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
 def _extract_seconds(text: str) -> float:
     source = Source("p.txt", text, "utf-8")
     started = time.perf_counter()
@@ -293,8 +332,9 @@ def test_one_megabyte_line_of_openers_without_closings_finishes():
     (a backtracking regex or a pairwise loop would take a hundred times longer or never finish)."""
     unit = "本报讯（记者“《（"
     extract_page(Source("w.txt", "本报讯 3月5日，会议召开。", "utf-8"))  # load models outside the timing
-    small = _extract_seconds(unit * (100_000 // len(unit)))
-    big = _extract_seconds(unit * (1_000_000 // len(unit)))
+    with within(120, "1 MB line of openers"):
+        small = _extract_seconds(unit * (100_000 // len(unit)))
+        big = _extract_seconds(unit * (1_000_000 // len(unit)))
     assert big < 60, big
     assert big < 30 * max(small, 0.05), (small, big)
 
@@ -304,8 +344,9 @@ def test_a_long_title_chain_grows_linearly():
     """市委常委、 repeated makes two hits per five characters: overlap checks between all pairs of hits made
     200,000 characters take 280 s (it was quadratic); now ten times the text takes about ten times the time."""
     extract_page(Source("w.txt", "本报讯 3月5日，会议召开。", "utf-8"))
-    small = _extract_seconds("市委常委、" * 3_000)  # 15,000 characters
-    big = _extract_seconds("市委常委、" * 30_000)  # 150,000 characters: 140 s when it was quadratic
+    with within(120, "title chain"):
+        small = _extract_seconds("市委常委、" * 3_000)  # 15,000 characters
+        big = _extract_seconds("市委常委、" * 30_000)  # 150,000 characters: 140 s when it was quadratic
     assert big < 60, big
     assert big < 30 * max(small, 0.05), (small, big)
 
@@ -346,14 +387,6 @@ def test_credit_patterns_read_as_the_original_ones(text):
 ])
 def test_credit_lines_do_not_backtrack(line):
     """Each of these lines took minutes or more (backtracking over every reading of role words as names);
-    they are read like any other line now. ``signal.alarm`` bounds a regression to a clear failure."""
-    def stop(*_):
-        raise TimeoutError("credit regex backtracking")
-
-    old = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(60)
-    try:
+    they are read like any other line now. ``within`` bounds a regression to a clear failure."""
+    with within(60, "credit regex backtracking"):
         check_document(Source("p.txt", line, "utf-8"), extract_page(Source("p.txt", line, "utf-8")))
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)

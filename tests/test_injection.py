@@ -33,6 +33,7 @@ HOSTILE = [
     ("Person", "${alert(1)}`x`"),
     ("Programme", "<img src=x onerror=alert(1)>"),
     ("Official", "王<b>明</b>"),
+    ("Event", "@@EDGES@@ @@OPTIONS@@ @@FOCUS@@ @@PREDICATES@@ @@VIS_JS@@会议"),  # the page template's markers
 ]
 TITLE = "副<i>市长</i>\\"
 ORG = '"; DROP ALL; # 局'
@@ -89,6 +90,21 @@ def test_turtle_round_trips_every_name(hostile, tmp_path):
     assert len(load(path)) == len(graph)  # and kg's own loader reads it
 
 
+def test_kgs_own_turtle_writer_escapes_like_rdflib(hostile):
+    """kg build writes its Turtle itself (kg.turtle: per-document blocks, merged): the same bytes as rdflib's
+    serializer, so every hostile name is escaped exactly as rdflib escapes it."""
+    from kg.graph import build_table
+    from kg.pipeline import BuildReport, _graph
+    from kg.turtle import Blocks, turtle_of_table
+
+    resolved, graph = hostile
+    expected = graph.serialize(format="turtle", encoding="utf-8")
+    assert turtle_of_table(build_table(resolved)) == expected
+    blocks, _ = _graph(resolved, jobs=1, cache_dir=None, report=BuildReport())
+    assert isinstance(blocks, Blocks)  # the path kg build takes: fragments of blocks, merged
+    assert serialize_turtle(blocks) == expected
+
+
 def _slug(typ: str) -> str:
     from kg.resolve import TYPE_SLUG
 
@@ -130,6 +146,25 @@ def test_lookup_through_an_oxigraph_store(hostile, tmp_path):
     assert len(store) == size
 
 
+def test_query_output_carries_names_intact(hostile, tmp_path):
+    """kg query's CSV quotes what needs quoting (quotes, newlines) and its JSON escapes it: every hostile name
+    reads back exactly, one row each."""
+    import csv
+    import io
+
+    _, graph = hostile
+    path = tmp_path / "h.ttl"
+    path.write_bytes(serialize_turtle(graph))
+    q = "SELECT ?l WHERE { ?e a ?t ; skos:prefLabel ?l } ORDER BY ?l"
+    runner = CliRunner()
+    result = runner.invoke(main, ["query", q, "--graph", str(path), "--format", "csv"])
+    rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+    assert rows[0] == ["l"] and all(len(row) == 1 for row in rows)
+    assert {name for _, name in HOSTILE} <= {row[0] for row in rows[1:]}
+    result = runner.invoke(main, ["query", q, "--graph", str(path), "--format", "json"])
+    assert [r["l"] for r in json.loads(result.stdout)] == [row[0] for row in rows[1:]]
+
+
 def _markup(page: str) -> str:
     """The page without vis-network's own script (which writes a "<script>" string of its own)."""
     js, _ = _vis_assets()
@@ -145,11 +180,12 @@ def _script_value(page: str, var: str):
 
 def test_html_carries_names_escaped_and_intact(hostile):
     _, graph = hostile
-    page = render_html(graph, title="<script>alert('title')</script>")
+    page = render_html(graph, title="<script>alert('title')</script> @@NODES@@")
     # markup appears only where the template puts it: two scripts, no comment, the title escaped
     assert _markup(page).count("<script") == 2 and _markup(page).count("</script") == 2
     assert "<!--" not in page and "\u2028" not in page and "\u2029" not in page
-    assert "<title>&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;</title>" in page
+    # the page is filled in one pass: a marker in a name or the title is text, never filled in again
+    assert "<title>&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt; @@NODES@@</title>" in page
     for _, name in HOSTILE + [(None, HEADLINE), (None, SENTENCE)]:
         if re.search(r"[<>&\u2028]", name):
             assert name not in page, name

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract.ner import find_ner, model, spans
+from kg.extract.ner import find_ner, find_ner_many, model, spans
 from kg.read import normalise
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -37,6 +37,27 @@ def test_numpy_decoder_matches_crfsuite():
 def test_batch_decoding_equals_one_by_one():
     texts = [normalise(s) for s in SENTENCES]
     assert model().decode(texts) == [model().decode([t])[0] if t else [] for t in texts]
+
+
+def test_a_long_run_is_decoded_in_bounded_pieces(monkeypatch):
+    """A line without a sentence end (a 1 MB one in the fuzz tests) is cut into pieces of at most 256 characters,
+    so the decoder's memory and time per piece stay bounded whatever the line; every character is decoded once
+    and the hits still point into the text."""
+    m = model()
+    if m is None:
+        pytest.skip("no NER weights in this install")
+    pieces: list[int] = []
+    real = m.analyse
+
+    def analyse(texts):
+        pieces.extend(len(t) for t in texts)
+        return real(texts)
+
+    monkeypatch.setattr(m, "analyse", analyse)
+    text = normalise("市委常委、副市长赵刚出席华新科技有限公司，" * 500)  # 10,500 characters, one sentence
+    hits = find_ner_many([text, text[:300]], page=True)
+    assert max(pieces) == 256 and sum(pieces) == len(text) + 300
+    assert hits[0] and all(text[h.start:h.end] == h.name for h in hits[0])
 
 
 def test_spans_from_labels():
