@@ -132,6 +132,10 @@ class BlobCache:
             self._writable = False
             self.warnings.append(f"cache folder {self.folder} cannot be written ({exc.strerror}); "
                                  "building without it")
+        except BaseException:  # Ctrl-C mid-write: no stray temp file left to pile up
+            if tmp:
+                Path(tmp).unlink(missing_ok=True)
+            raise
 
 
 class ExtractCache(BlobCache):

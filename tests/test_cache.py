@@ -196,3 +196,17 @@ def test_unreadable_cache_is_one_warning_and_every_file_is_extracted(corpus, mon
     assert (report.extracted, report.cached) == (4, 0)
     assert report.warnings == ["cache folder cache unreadable (Permission denied); extracting every file"]
     assert ttl() == before
+
+
+def test_an_interrupted_cache_write_leaves_no_temp_file(tmp_path, monkeypatch):
+    from kg.cache import BlobCache
+
+    cache = BlobCache(tmp_path / "c")
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        cache.put("0" * 64, {"a": 1})
+    assert [p.name for p in (tmp_path / "c").rglob("*") if p.is_file()] == []
