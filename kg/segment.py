@@ -89,7 +89,12 @@ def lines_of(text: str) -> list[Line]:
 
 
 def _width(text: str) -> float:
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text)
+    return sum(map(_char_width, text))
+
+
+@lru_cache(maxsize=65536)
+def _char_width(ch: str) -> float:
+    return 1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5
 
 
 def _is_marker_line(text: str) -> bool:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .base import Hit, Text
 from .lexicon import Lexicon
@@ -164,6 +165,7 @@ def _slogans(t: Text, lex: Lexicon, programmes: list[Hit]) -> list[Hit]:
     return out
 
 
+@lru_cache(maxsize=1024)
 def slogan_pattern(name: str) -> re.Pattern | None:
     """The spelled-out form of a numbered slogan (两创一强 -> 创…创…、强…), or None."""
     m = re.fullmatch(rf"([{NUMERALS}])(\w)([{NUMERALS}])(\w)", name)
