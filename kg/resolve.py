@@ -188,9 +188,13 @@ def _group(typ: str) -> str:
     return TYPE_SLUG.get(typ, typ)
 
 
+LEGAL_SUFFIXES = ("集团股份有限公司", "集团有限公司", "股份有限公司", "有限责任公司", "有限公司")
+
+
 def _merge_enterprises(clusters: dict[tuple[str, str], _Cluster],
                        apart: set[frozenset[str]]) -> dict[tuple[str, str], tuple[str, str]]:
-    """Merge a body into the one that is the same name with a place before it (东昌府区…小学 / …小学)."""
+    """Merge a body into the one that is the same name with a place before it (东昌府区…小学 / …小学), and an
+    enterprise written without its legal suffix into its one full name (华源电缆 / 江苏华源电缆有限公司)."""
     lex = lexicon()
     merged: dict[tuple[str, str], tuple[str, str]] = {}
     for group in ("enterprise", "organization", "agency"):
@@ -201,8 +205,21 @@ def _merge_enterprises(clusters: dict[tuple[str, str], _Cluster],
             for k in range(1, len(longer) - 3):
                 if longer[:k] in lex.place_names and longer[k:] in names:
                     longer_of.setdefault(longer[k:], []).append(longer)
+        if group == "enterprise":  # 华源电缆 / 江苏华源电缆有限公司: the one full name a short one stands for
+            full_of: dict[str, set[str]] = {}
+            for longer in names:
+                suffix = next((x for x in LEGAL_SUFFIXES if longer.endswith(x)), "")
+                core = longer[:-len(suffix)] if suffix else ""
+                shorts = {core} | {core[k:] for k in range(2, len(core) - 3) if core[:k] in lex.place_names}
+                for short in shorts:
+                    if len(short) >= 4 and short in names:
+                        full_of.setdefault(short, set()).add(longer)
+            for short, fulls in full_of.items():
+                if len(fulls) == 1:
+                    longer_of.setdefault(short, []).extend(fulls)
         for name in sorted(names, key=len):
-            for longer in sorted(longer_of.get(name, ()), key=lambda n: (-len(n), n)):
+            candidates = longer_of.get(name, ())
+            for longer in sorted(candidates, key=lambda n: (-len(n), n)):
                 if frozenset((name, longer)) in apart:
                     continue
                 src, dst = (group, name), (group, longer)

@@ -91,3 +91,10 @@ def test_central_leaders_and_bodies_resolve_to_full_names():
     r = resolve([extract_page(Source("p.txt", text, "utf-8"))], city="潍坊")
     assert {e.name: [(p.title, p.org) for p in e.posts] for e in r.entities if e.type == "Official"} == {
         "刘建国": [("总理", "中华人民共和国国务院")], "张建华": [("总书记", "中国共产党中央委员会")]}
+
+
+def test_an_enterprise_without_its_legal_suffix_is_its_one_full_name():
+    text = ("本报讯（记者 王明）潍坊华源电缆有限公司投资5亿元扩产。带队走访华源电缆、恒通光电科技(苏州)、"
+            "上海诚丰新能源科技等龙头企业。")
+    r = resolve([extract_page(Source("p.txt", text, "utf-8"))], city="潍坊")
+    assert entity(r, "华源电缆").name == "潍坊华源电缆有限公司"

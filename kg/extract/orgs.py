@@ -260,6 +260,17 @@ def central_bodies() -> tuple[dict[str, tuple[str, str]], re.Pattern]:
     return table, re.compile(_alternation(table))
 
 
+@lru_cache(maxsize=1)
+def central_posts() -> dict[str, str]:
+    """Post -> the central body it heads (总理 -> 中华人民共和国国务院), from ``central_bodies.tsv``."""
+    posts: dict[str, str] = {}
+    for line in data_lines("central_bodies.tsv"):
+        cols = line.split("\t")
+        for title in filter(None, (cols[3] if len(cols) > 3 else "").split(",")):
+            posts[title] = cols[0]
+    return posts
+
+
 def find_central(t: Text, lex: Lexicon) -> list[Hit]:
     """``central_body.v1``: the ministries, commissions and people's organisations of the central state, by
     name or press short form (教育部, 国家卫健委, 全国妇联); never a local body (市商务局) or 财政部门."""

@@ -16,6 +16,7 @@ from bisect import bisect_right
 
 from .base import HAN, Fact, Hit, SpanIndex, Text
 from .lexicon import Lexicon
+from .orgs import central_posts
 
 NOT_GIVEN = set("的了着过在是和与及等对为将也都就说向到从把被让给所这那其该并或而且之以于")
 GOV_HEAD = re.compile(r"^(常务)?副?(省|市|县|区|镇|乡)长$")
@@ -246,8 +247,8 @@ def _leader_titles_after(t: Text, lex: Lexicon, taken: set[int], bounds: set[int
     text = t.text
     people, facts = [], []
     for m in lex.title_re.finditer(text):
-        organ = lex.titles.get(m.group(0), ("", ""))[1]
-        if len(organ) < 6:
+        organ = central_posts().get(m.group(0), "") if lex.titles.get(m.group(0), ("", ""))[1] == "central" else ""
+        if not organ:
             continue
         for n in (3, 2):
             s = m.start() - n
@@ -314,8 +315,8 @@ def _chain(text: str, m: re.Match, title_by_end, hits_by_end, lex: Lexicon) -> l
     inherited, inherited_type, party_root = "", "", ""
     for title, org, typ, start in segments:
         gov = GOV_HEAD.match(title)
-        central = lex.titles.get(title, ("", ""))[1]
-        if not org and len(central) >= 6:
+        central = central_posts().get(title) if lex.titles.get(title, ("", ""))[1] == "central" else None
+        if not org and central:
             org, typ = central, "Agency"  # 总理: the one State Council
         elif not org and gov:
             org, typ = f"{gov.group(2)}政府", "Agency"
