@@ -74,6 +74,37 @@ def test_every_query_has_a_comment_and_a_test():
         assert ("VALUES" in comment) if "VALUES" in body else ("No parameter" in comment), name
 
 
+
+def test_every_query_orders_its_rows_completely():
+    # rows that tie on the ORDER BY keys come out in whatever order the engine finds them (rdflib and Oxigraph
+    # differ): the keys cover every column, or every GROUP BY key
+    for name in sorted(ALL_QUERIES):
+        text = (QUERIES / name).read_text(encoding="utf-8")
+        select = re.search(r"^SELECT (?:DISTINCT )?(.*)$", text, flags=re.MULTILINE).group(1)
+        columns = set(re.findall(r"\?\w+", re.sub(r"\(.*? AS (\?\w+)\)", r"\1", select)))
+        group = re.search(r"^GROUP BY (.*)$", text, flags=re.MULTILINE)
+        keys = set(re.findall(r"\?\w+", group.group(1))) if group else columns
+        order = set(re.findall(r"\?\w+", re.findall(r"^ORDER BY (.*)$", text, flags=re.MULTILINE)[-1]))
+        assert keys <= order, (name, keys - order)
+
+# queries whose parameter is a name matched as the label itself (the index finds it) rather than by comparing strings
+LABEL_PARAMETERS = {"posts_of_person.rq", "officials_of_agency.rq", "enterprises_in_programme.rq",
+                    "enterprises_of_county.rq", "official_timeline.rq", "evidence_for_fact.rq", "aliases_of_entity.rq",
+                    "articles_by_journalist.rq"}
+
+
+def test_name_parameters_are_label_literals(seed_graph):
+    for name in sorted(LABEL_PARAMETERS):
+        text = query_text(name)
+        values = re.search(r"^\s*VALUES [^{]*\{([^}]*)\}", text, flags=re.MULTILINE).group(1)
+        assert '"@zh' in values or values.strip() == "UNDEF", name  # the tag kg writes on every label
+        comment = " ".join(line for line in text.splitlines() if line.startswith("# "))
+        assert "@zh" in comment, name  # and the comment says to keep it
+    # without the tag the name is another literal, which no label equals
+    assert answer(seed_graph, "posts_of_person.rq", '"刘文强"') == []
+    assert answer(seed_graph, "posts_of_person.rq", '"刘文强"@zh') == answer(seed_graph, "posts_of_person.rq")
+
+
 # 1. posts of a person
 
 
@@ -114,6 +145,8 @@ t:event-签约 a kg:Event ; skos:prefLabel "重点招商项目签约仪式"@zh .
 t:fact-1 a kg:Assertion ; rdf:subject t:enterprise-骏程 ; rdf:predicate kg:participatesIn ;
     rdf:object t:programme-诊断 ; kg:inArticle t:article-a1 .
 t:article-a1 a kg:Article ; schema:headline "“绿色问诊”开良方"@zh .
+t:enterprise-鲁西 kg:participatesIn t:place-阳谷 .
+t:place-阳谷 a kg:Place ; skos:prefLabel "阳谷县"@zh .
 """
 
 
@@ -124,7 +157,7 @@ def test_enterprises_in_programme_lists_enterprises_and_organisations_only():
         ("阳谷经济开发区", "Organization", "工业绿色诊断", ""),
         ("鲁西集团", "Enterprise", "重点招商项目签约仪式", ""),
     ]
-    assert answer(graph, "enterprises_in_programme.rq", '"重点招商项目签约仪式"') == [
+    assert answer(graph, "enterprises_in_programme.rq", '"重点招商项目签约仪式"@zh') == [
         ("鲁西集团", "Enterprise", "重点招商项目签约仪式", "")]
 
 
@@ -145,7 +178,7 @@ def test_enterprises_in_programme_on_the_seeds(seed_graph):
     ("东阿", "东阿农商银行", "东阿县"),  # an alias of the county
 ])
 def test_enterprises_of_county(seed_graph, county, enterprise, place):
-    rows = answer(seed_graph, "enterprises_of_county.rq", f'"{county}"')
+    rows = answer(seed_graph, "enterprises_of_county.rq", f'"{county}"@zh')
     assert (enterprise, place) in {row[:2] for row in rows}
     assert all("Enterprise" in types_of(seed_graph, row[0]) for row in rows)
 
@@ -168,6 +201,36 @@ def test_enterprises_of_county_follow_places_inside_the_county():
     t:agency-c a kg:Agency ; skos:prefLabel "莘县行政审批服务局"@zh ; kg:locatedIn t:place-莘县 .
     """)
     assert answer(graph, "enterprises_of_county.rq") == [("莘县甲食品有限公司", "张鲁回族镇", "")]
+
+
+def test_enterprises_of_county_give_the_articles_of_the_located_in_assertions():
+    # 甲: said in a headlined article, in an article without headline, and by an assertion of another predicate;
+    # 乙: only in an article without headline
+    graph = mini_graph("""
+    t:place-莘县 a kg:Place ; skos:prefLabel "莘县"@zh .
+    t:enterprise-a a kg:Enterprise ; skos:prefLabel "莘县甲食品有限公司"@zh ; kg:locatedIn t:place-莘县 .
+    t:enterprise-b a kg:Enterprise ; skos:prefLabel "莘县乙纺织有限公司"@zh ; kg:locatedIn t:place-莘县 .
+    t:fact-1 a kg:Assertion ; rdf:subject t:enterprise-a ; rdf:predicate kg:locatedIn ; rdf:object t:place-莘县 ;
+        kg:inArticle t:article-1 .
+    t:fact-2 a kg:Assertion ; rdf:subject t:enterprise-a ; rdf:predicate kg:locatedIn ; rdf:object t:place-莘县 ;
+        kg:inArticle t:article-2 .
+    t:fact-3 a kg:Assertion ; rdf:subject t:enterprise-a ; rdf:predicate kg:participatesIn ; rdf:object t:place-莘县 ;
+        kg:inArticle t:article-3 .
+    t:fact-4 a kg:Assertion ; rdf:subject t:enterprise-b ; rdf:predicate kg:locatedIn ; rdf:object t:place-莘县 ;
+        kg:inArticle t:article-2 .
+    t:article-1 a kg:Article ; schema:headline "甲公司落户莘县"@zh .
+    t:article-2 a kg:Article .
+    t:article-3 a kg:Article ; schema:headline "甲公司参加展会"@zh .
+    t:place-张鲁 a kg:Place ; skos:prefLabel "张鲁回族镇"@zh ; kg:partOf t:place-莘县 .
+    t:enterprise-a kg:locatedIn t:place-张鲁 .
+    t:fact-5 a kg:Assertion ; rdf:subject t:enterprise-a ; rdf:predicate kg:locatedIn ; rdf:object t:place-张鲁 ;
+        kg:inArticle t:article-4 .
+    t:article-4 a kg:Article ; schema:headline "甲公司在张鲁建厂"@zh .
+    """)
+    # each place with the article of its own assertion
+    assert answer(graph, "enterprises_of_county.rq") == [
+        ("莘县乙纺织有限公司", "莘县", ""), ("莘县甲食品有限公司", "张鲁回族镇", "甲公司在张鲁建厂"),
+        ("莘县甲食品有限公司", "莘县", "甲公司落户莘县")]
 
 
 # 6. who attended an event
@@ -204,7 +267,7 @@ def test_official_timeline(seed_graph):
 
 
 def test_official_timeline_is_in_date_order(seed_graph):
-    rows = answer(seed_graph, "official_timeline.rq", '"柳庆发"')
+    rows = answer(seed_graph, "official_timeline.rq", '"柳庆发"@zh')
     assert {headline for _, headline, *_ in rows} >= {
         "我市部署推进乡村文化振兴暨移风易俗工作", "全市学习贯彻习近平总书记文化传承发展座谈会重要讲话精神专题会议召开"}
     dates = [date for date, *_ in rows if date]
@@ -228,6 +291,30 @@ def test_most_mentioned_programmes(seed_graph):
     assert max(others) <= min(counts)  # really the top ten
 
 
+def programmes_graph(mentions: dict[str, list[int]]) -> Graph:
+    """Programmes named ``sum(per_article)`` times in all, ``per_article[i]`` times in article i."""
+    lines = []
+    for i, (name, per_article) in enumerate(mentions.items()):
+        lines.append(f't:programme-{i} a kg:Programme ; skos:prefLabel "{name}"@zh ;'
+                     f" kg:mentionCount {sum(per_article)} .")
+        for j, n in enumerate(per_article):
+            lines.append(f"t:mention-{i}-{j} a kg:Mention ; kg:mentionOf t:programme-{i} ; kg:inArticle t:article-{j} ;"
+                         f" kg:mentionCount {n} .")
+    return mini_graph("\n".join(lines))
+
+
+def test_most_mentioned_programmes_break_ties_at_the_tenth_place_by_articles():
+    # the tenth-highest count is 2, shared by 甲 (one article) and 乙, 丙 (two articles each): 乙 and 丙 rank first
+    mentions = {"一": [9], "二": [8], "三": [7], "四": [3, 3], "五": [5], "六": [4], "七": [3], "八": [2, 1],
+                "甲": [2], "乙": [1, 1], "丙": [1, 1], "丁": [1]}
+    rows = answer(programmes_graph(mentions), "most_mentioned_programmes.rq")
+    assert rows == [("一", "9", "1"), ("二", "8", "1"), ("三", "7", "1"), ("四", "6", "2"), ("五", "5", "1"),
+                    ("六", "4", "1"), ("八", "3", "2"), ("七", "3", "1"), ("丙", "2", "2"), ("乙", "2", "2")]
+    # fewer than ten programmes: all of them
+    assert answer(programmes_graph({"一": [1], "二": [2, 1]}), "most_mentioned_programmes.rq") == [
+        ("二", "3", "2"), ("一", "1", "1")]
+
+
 # 9. projects with investment amounts
 
 
@@ -247,6 +334,28 @@ def test_project_investments(seed_graph):
             assert Decimal(amount) > 0 and unit
 
 
+def test_project_investments_take_the_amount_of_the_invests_assertion_of_that_project():
+    graph = mini_graph("""
+    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    t:enterprise-甲 a kg:Enterprise ; skos:prefLabel "甲集团"@zh ; kg:invests t:project-1, t:project-2 .
+    t:enterprise-乙 a kg:Enterprise ; skos:prefLabel "乙公司"@zh ; kg:invests t:project-4 .
+    t:project-1 a kg:Project ; skos:prefLabel "一号项目"@zh .
+    t:project-2 a kg:Project ; skos:prefLabel "二号项目"@zh .
+    t:project-3 a kg:Project ; skos:prefLabel "三号项目"@zh ; kg:amount "3.5"^^xsd:decimal ; kg:unit "亿元"@zh .
+    t:project-4 a kg:Project ; skos:prefLabel "四号项目"@zh .
+    t:fact-1 a kg:Assertion ; rdf:subject t:enterprise-甲 ; rdf:predicate kg:invests ; rdf:object t:project-1 ;
+        kg:amount "64"^^xsd:decimal ; kg:unit "亿元"@zh ; kg:capacity "120万吨"@zh .
+    t:fact-2 a kg:Assertion ; rdf:subject t:enterprise-甲 ; rdf:predicate kg:invests ; rdf:object t:project-2 ;
+        kg:amount "5.3"^^xsd:decimal ; kg:unit "亿元"@zh .
+    t:fact-3 a kg:Assertion ; rdf:subject t:enterprise-乙 ; rdf:predicate kg:runs ; rdf:object t:project-4 ;
+        kg:amount "9"^^xsd:decimal ; kg:unit "亿元"@zh .
+    """)
+    rows = [(p, i, Decimal(a), u, c) for p, i, a, u, c in answer(graph, "project_investments.rq")]
+    # 四号项目: its only amount is on an assertion that is not kg:invests
+    assert rows == [("一号项目", "甲集团", Decimal(64), "亿元", "120万吨"),
+                    ("三号项目", "", Decimal("3.5"), "亿元", ""), ("二号项目", "甲集团", Decimal("5.3"), "亿元", "")]
+
+
 # 10. evidence for a fact
 
 
@@ -262,13 +371,13 @@ def test_evidence_for_fact(seed_graph):
 
 
 def test_evidence_for_other_facts(seed_graph):
-    runs = answer(seed_graph, "evidence_for_fact.rq", '("聊城市工业和信息化局" kg:runs)')
+    runs = answer(seed_graph, "evidence_for_fact.rq", '("聊城市工业和信息化局"@zh kg:runs)')
     assert ("绿色问诊", "“绿色问诊”开良方") in {row[1:3] for row in runs}
-    invests = answer(seed_graph, "evidence_for_fact.rq", '("鲁西集团" kg:invests)')
+    invests = answer(seed_graph, "evidence_for_fact.rq", '("鲁西集团"@zh kg:invests)')
     assert any(obj == "年产120万吨双酚A项目" and "总投资64亿元" in evidence and date == "2022-12-20"
                for _, obj, _, date, evidence, _ in invests)
     assert {row[0] for row in invests} == {str(KG.invests)}
-    everything = answer(seed_graph, "evidence_for_fact.rq", '("刘文强" UNDEF)')
+    everything = answer(seed_graph, "evidence_for_fact.rq", '("刘文强"@zh UNDEF)')
     assert {row[0] for row in everything} == {str(KG.holdsPost), str(KG.attended)}
 
 
@@ -294,10 +403,10 @@ def test_aliases_of_entity(seed_graph):
     assert ("聊城市工业和信息化局", "Agency", "市工信局") in rows
     assert ("聊城市工业和信息化局", "Agency", "聊城市工信局") in rows
     assert {row[0] for row in rows} == {"聊城市工业和信息化局"}
-    assert answer(seed_graph, "aliases_of_entity.rq", '"聊城市工业和信息化局"') == rows
-    by_alias = answer(seed_graph, "aliases_of_entity.rq", '"山东骏程"')
+    assert answer(seed_graph, "aliases_of_entity.rq", '"聊城市工业和信息化局"@zh') == rows
+    by_alias = answer(seed_graph, "aliases_of_entity.rq", '"山东骏程"@zh')
     assert ("山东骏程金属科技有限公司", "Enterprise", "山东骏程") in by_alias
-    assert answer(seed_graph, "aliases_of_entity.rq", '"无此机构"') == []
+    assert answer(seed_graph, "aliases_of_entity.rq", '"无此机构"@zh') == []
 
 
 # 12. articles by a journalist
