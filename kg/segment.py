@@ -97,6 +97,7 @@ def _char_width(ch: str) -> float:
     return 1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5
 
 
+@lru_cache(maxsize=8192)
 def _is_marker_line(text: str) -> bool:
     return bool(MARKER_RE.match(text) or HEADING_RE.match(text) or LEAD_RE.match(text)
                 or _is_furniture(text) or CONTINUED_RE.match(text))
@@ -106,6 +107,7 @@ def _is_furniture(text: str) -> bool:
     return re.sub(r"\s+", "", text) in _furniture()
 
 
+@lru_cache(maxsize=8192)
 def _terminal(text: str) -> bool:
     return text.endswith(TERMINAL) or bool(INLINE_CREDIT_RE.search(text))
 

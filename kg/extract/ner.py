@@ -103,7 +103,6 @@ class Model:
         self.transitions = transitions  # [from, to]
         self.zero = weights.shape[0] - 1
         self._tables = [index.get(name, {}) for name in TEMPLATES]
-        self._weights32 = weights.astype(np.float32)
         self._fast = _fast_tables(index, self.zero)
         names = sorted({label[2:] for label in labels if label[:2] in ("B-", "I-")})
         self._label_name = names
@@ -111,6 +110,7 @@ class Model:
         self._inside = np.array([lab.startswith("I-") for lab in labels])
         self._tag_table, self._wt_rows, self._wpt_rows, self._pwt_rows, self._pwt_start = _word_tables(index,
                                                                                                      self.zero)
+        self._word_tag_ids = {w: self._tag_table[t] for w, t in word_tags().items()}  # OOV: 0
 
     @classmethod
     def from_crfsuite(cls, path: str) -> Model:
@@ -182,7 +182,9 @@ class Model:
         word_rows = self._word_rows(texts)
         for name in ("wt", "wpt", "pwt"):
             ids[TEMPLATES.index(name)] = word_rows[name]
-        scores = self._weights32[ids].sum(axis=0, dtype=np.float64)
+        scores = np.take(self.weights, ids[0], axis=0)  # template by template: no [template, position, label]
+        for row in ids[1:]:
+            scores += np.take(self.weights, row, axis=0)
         scores += self.weights[self.index.get("b", {}).get("", zero)]
         _, patterns = _lexicon_res()
         sur_row = self.index.get("sur", {}).get("")
@@ -205,7 +207,7 @@ class Model:
     def _word_rows(self, texts: list[str]) -> dict[str, np.ndarray]:
         """Weight rows of the word templates (jieba word tag, position in word + tag, previous character's tag):
         one dictionary lookup per word, the rest array operations over characters."""
-        tags, table = word_tags(), self._tag_table
+        table = self._word_tag_ids
         cut = tokenizer()
         words: list[str] = []
         text_starts = []
@@ -215,7 +217,7 @@ class Model:
         if not words:
             empty = np.zeros(0, dtype=np.int32)
             return {"wt": empty, "wpt": empty, "pwt": empty}
-        tag = np.array([table.get(tags.get(w, "OOV"), 0) for w in words], dtype=np.int64)
+        tag = np.array([table.get(w, 0) for w in words], dtype=np.int64)
         size = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
         word_of = np.repeat(np.arange(len(words)), size)  # the word each character sits in
         at = np.arange(len(word_of)) - np.repeat(np.cumsum(size) - size, size)  # position in that word
