@@ -37,6 +37,8 @@ def test_fragments_made_from_fresh_documents_serve_the_next_build(tmp_path, monk
     reports = [build(["seeds/"], out_dir=tmp_path, name="seeds", cache_dir=tmp_path / "cache", rdf_graph=False)[0]
                for _ in range(2)]
     assert [(r.extracted, r.fragments) for r in reports] == [(5, 5), (0, 0)]
+    assert len(list((tmp_path / "cache" / "fragments").glob("*/*.terms"))) == 1  # the labels the second one used
+    assert (tmp_path / "seeds.ttl").read_bytes() == (ROOT / "graphs/seeds.ttl").read_bytes()
 
 
 def test_page_from_fragments_is_the_page_of_the_graph(seed_build):
