@@ -76,11 +76,41 @@ def _make_range(indices: Sequence[int]) -> list[Fragment | None]:
     return [make_fragment(_PARTS[i]) for i in indices]
 
 
-def make_fragments(parts: list[DocPart], *, jobs: int = 1, cache_dir: Path | None = None,
-                   warnings: list[str] | None = None) -> tuple[list[Fragment | None], int]:
-    """The fragment of every part, in order (from the cache when there); and how many were made."""
+def _terms_cache(cache_dir: Path):
     from .cache import BlobCache
 
+    return BlobCache(Path(cache_dir) / "fragments", ".terms", "rendering"), \
+        hashlib.sha256(f"terms {salt()}".encode()).hexdigest()
+
+
+def load_terms(cache_dir: Path | None, warnings: list[str]) -> dict:
+    """The Turtle labels of terms kept by the last build (``kg.turtle.Renderer.memo``), or {}."""
+    if cache_dir is None:
+        return {}
+    cache, key = _terms_cache(cache_dir)
+    found = cache.get(key)
+    warnings += cache.warnings
+    return found if isinstance(found, dict) else {}
+
+
+def save_terms(cache_dir: Path | None, renderer: Renderer, warnings: list[str]) -> None:
+    """Keep the labels of the terms this build rendered, when some were not kept already."""
+    if cache_dir is None or not renderer.missed:
+        return
+    cache, key = _terms_cache(cache_dir)
+    cache.put(key, renderer.used)
+    warnings += cache.warnings
+
+
+def make_fragments(parts: list[DocPart], *, jobs: int = 1, cache_dir: Path | None = None,
+                   warnings: list[str] | None = None,
+                   renderer: Renderer | None = None) -> tuple[list[Fragment | None], int]:
+    """The fragment of every part, in order (from the cache when there); and how many were made (with
+    ``renderer``, and its memo of labels, when given)."""
+    from .cache import BlobCache
+
+    if renderer is not None:
+        _RENDERER[:] = [renderer]  # forked workers inherit it too
     cache = BlobCache(Path(cache_dir) / "fragments", ".frag", "rendering") if cache_dir is not None else None
     keys = [part.key(salt()) for part in parts] if cache is not None else []
     out: list[Fragment | None] = [None] * len(parts)

@@ -8,7 +8,6 @@ file paths only, so the same input gives the same IRIs and adding a page renames
 from __future__ import annotations
 
 import hashlib
-import pickle
 import re
 import unicodedata
 from collections import defaultdict
@@ -207,9 +206,10 @@ class DocPart(NamedTuple):
                  for r, s, p, o in self.facts]
         articles = [(a.id, a.source, a.start, a.end, a.headline, a.subheadline, a.date, a.kind, a.year,
                      a.byline.reporters, a.byline.correspondents, a.byline.photographers) for a in doc.articles]
-        payload = pickle.dumps((salt, doc.source.path, doc.source.encoding, articles, mentions, facts),
-                               protocol=pickle.HIGHEST_PROTOCOL)
-        digest = hashlib.sha256(payload)
+        # repr, not pickle: a pickle's bytes depend on which equal strings are one object (its memo), and that
+        # differs between a Document just extracted and one read back from the cache
+        payload = repr((salt, doc.source.path, doc.source.encoding, articles, mentions, facts))
+        digest = hashlib.sha256(payload.encode("utf-8", "surrogatepass"))
         digest.update(doc.source.text.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 

@@ -156,16 +156,18 @@ def _graph(resolved: Resolved, *, jobs: int, cache_dir: Path | None,
     beside the extraction cache; the shared part is made here. When the parts do not fit that (two files with
     one source key), the graph is made whole."""
     from .export.network import _facts, mention_rows, network_view
-    from .fragments import make_fragments
+    from .fragments import load_terms, make_fragments, save_terms
 
     split = split_table(resolved)
     if split is not None:
         shared, parts = split
-        fragments, report.fragments = make_fragments(
-            parts, jobs=jobs, cache_dir=cache_dir if report.cache_usable else None, warnings=report.warnings)
-        renderer = Renderer()
+        cache_dir = cache_dir if report.cache_usable else None
+        renderer = Renderer(load_terms(cache_dir, report.warnings))
+        fragments, report.fragments = make_fragments(parts, jobs=jobs, cache_dir=cache_dir,
+                                                     warnings=report.warnings, renderer=renderer)
         if all(f is not None for f in fragments) and renderer.fits(shared.spo):
             blocks = merge([renderer.render(shared.spo), *(f.blocks for f in fragments)])
+            save_terms(cache_dir, renderer, report.warnings)
             if blocks is not None:
                 facts, mentions = _facts(shared), mention_rows(shared)
                 for f in fragments:

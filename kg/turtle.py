@@ -101,7 +101,7 @@ class Blocks:
 class Renderer:
     """Renders subjects of kg's graphs as rdflib would, with every term's label computed once."""
 
-    def __init__(self):
+    def __init__(self, memo: dict | None = None):
         graph = Graph()
         bind_prefixes(graph)
         self.graph = graph
@@ -110,6 +110,11 @@ class Renderer:
         self.ser._settled = True  # checked: ``fits`` refuses predicates that would make rdflib generate a prefix
         self._terms: dict = {}  # (term, is verb) -> (label, prefix or "")
         self._checked: set = set()
+        # labels kept from an earlier build (``kg.fragments.load_terms``), by a plain key: the term's kind, text,
+        # datatype and language, and whether it is a verb; ``used`` collects the ones this build looked up
+        self.memo: dict = memo if memo is not None else {}
+        self.used: dict = {}
+        self.missed = 0
 
     def fits(self, spo: dict) -> bool:
         """Whether the fast path writes these triples exactly as rdflib: no blank node, no rdfs:Class, no
@@ -138,17 +143,37 @@ class Renderer:
         key = (node, position == VERB)
         found = self._terms.get(key)
         if found is None:
-            ser = self.ser
-            label = ser.label(node, position)
-            # the prefix rdflib's reading of the graph registers for this term (none for the keyword ``a``)
-            if position == VERB and node in ser.keywords:
-                pname = None
-            elif isinstance(node, Literal):
-                pname = ser.get_pname(node.datatype, False) if node.datatype else None
+            cls = node.__class__
+            if cls is URIRef:
+                plain = ("U", str(node), key[1])
+            elif cls is Literal:
+                plain = ("L", str(node), str(node.datatype) if node.datatype is not None else None, node.language,
+                         key[1])
             else:
-                pname = ser.get_pname(node, position == VERB)
-            found = self._terms[key] = (label, pname.split(":", 1)[0] if pname else "")
+                plain = None
+            if plain is not None:
+                found = self.memo.get(plain)
+                if found is not None:
+                    self._terms[key] = self.used[plain] = found
+                    return found
+            self.missed += 1
+            found = self._terms[key] = self._term(node, position)
+            if plain is not None:
+                self.used[plain] = found
         return found
+
+    def _term(self, node, position: int) -> tuple[str, str]:
+        """rdflib's label of a term, and the prefix rdflib's reading of the graph registers for it (none for the
+        keyword ``a``)."""
+        ser = self.ser
+        label = ser.label(node, position)
+        if position == VERB and node in ser.keywords:
+            pname = None
+        elif isinstance(node, Literal):
+            pname = ser.get_pname(node.datatype, False) if node.datatype else None
+        else:
+            pname = ser.get_pname(node, position == VERB)
+        return label, pname.split(":", 1)[0] if pname else ""
 
     def render(self, spo: dict, into: Blocks | None = None) -> Blocks:
         """The blocks of the subjects of ``spo`` (subject -> predicate -> objects, as ``kg.graph.Table``)."""

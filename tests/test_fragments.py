@@ -31,6 +31,16 @@ def test_fragments_give_the_committed_seed_graph_fresh_and_cached(tmp_path, monk
     assert report.fragments == 0 and report.cached == 5
 
 
+def test_fragments_made_from_fresh_documents_serve_the_next_build(tmp_path, monkeypatch):
+    """A fragment's key is the same whether its Document was just extracted or read back from the cache."""
+    monkeypatch.chdir(ROOT)
+    reports = [build(["seeds/"], out_dir=tmp_path, name="seeds", cache_dir=tmp_path / "cache", rdf_graph=False)[0]
+               for _ in range(2)]
+    assert [(r.extracted, r.fragments) for r in reports] == [(5, 5), (0, 0)]
+    assert len(list((tmp_path / "cache" / "fragments").glob("*/*.terms"))) == 1  # the labels the second one used
+    assert (tmp_path / "seeds.ttl").read_bytes() == (ROOT / "graphs/seeds.ttl").read_bytes()
+
+
 def test_page_from_fragments_is_the_page_of_the_graph(seed_build):
     report, resolved, graph, out = seed_build
     assert (out / "seeds.html").read_text(encoding="utf-8") == render_html(graph, title="seeds")
