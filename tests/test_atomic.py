@@ -288,12 +288,30 @@ def big(big_template, tmp_path):
     return tmp_path / "b", outputs(tmp_path / "b" / "out")
 
 
+def wait_until_caught(proc, sig, timeout: float = 120) -> None:
+    """Wait until the process catches ``sig`` (Linux: the SigCgt mask of /proc/PID/status), so a signal sent
+    next meets kg's handler and not the interpreter still importing."""
+    deadline = time.time() + timeout
+    status = Path(f"/proc/{proc.pid}/status")
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            caught = next(int(line.split()[1], 16) for line in status.read_text().splitlines()
+                          if line.startswith("SigCgt:"))
+        except (OSError, StopIteration):
+            caught = 0
+        if caught >> (int(sig) - 1) & 1:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"kg never installed a handler for {sig!r}")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("sig", "status", "jobs"), [(signal.SIGTERM, 143, "2"), (signal.SIGINT, 1, "1")])
 def test_killed_mid_build(big, sig, status, jobs):
     cwd, before = big
     proc = start_build(cwd, "--jobs", jobs, "--no-cache")
-    time.sleep(4)  # imports done, extraction under way
+    wait_until_caught(proc, sig)  # kg's handler is installed: the imports are done (a busy machine is slow)
+    time.sleep(1)  # extraction under way
     assert proc.poll() is None, proc.communicate()
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=120)
