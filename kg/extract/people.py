@@ -179,23 +179,32 @@ def _appositives(t: Text, lex: Lexicon, titles, title_by_end, hits_by_end, taken
         start = chain[0][3] if chain else m.start()
         if text[start - 1:start] not in APPOSITIVE_OPEN or not any(org for _, org, _, _ in chain):
             continue
-        for n in (3, 2, 4):
-            s = start - 1 - n
-            if s >= 0 and s not in taken and name_length(text, s, lex) == n and \
-                    (s == 0 or not HAN.match(text[s - 1]) or text[s - 1] in "由和与及、"):
-                name = text[s:s + n]
-                official = any(_is_official(title, org, typ, lex) for title, org, typ, _ in chain)
-                ptype = "Official" if official else "Person"
-                people.append(Hit(ptype, s, s + n, name, "appositive.v1"))
-                for title, org, typ, _ in chain:
-                    if _is_official(title, org, typ, lex):
-                        facts.append(Fact(name, ptype, "holdsPost", title, "", s, m.end(), "appositive.v1",
-                                          (("org", org), ("org_type", typ))))
-                    elif org:
-                        facts.append(Fact(name, ptype, "worksFor", org, typ, s, m.end(), "appositive.v1",
-                                          (("role", title),)))
-                break
+        found = _name_ending_at(text, start - 1, chain, m.end(), lex, taken, "appositive.v1")
+        if found:
+            people.append(found[0])
+            facts += found[1]
     return people, facts
+
+
+def _name_ending_at(text: str, end: int, chain, ev_end: int, lex: Lexicon, taken: set[int], rule: str):
+    """The person whose name ends at ``end`` (3, 2 or 4 characters, standing at a clause start) holding the
+    posts of ``chain``, as (hit, facts); None when no name ends there."""
+    for n in (3, 2, 4):
+        s = end - n
+        if s >= 0 and s not in taken and name_length(text, s, lex) == n and \
+                (s == 0 or not HAN.match(text[s - 1]) or text[s - 1] in "由和与及、"):
+            name = text[s:s + n]
+            official = any(_is_official(title, org, typ, lex) for title, org, typ, _ in chain)
+            ptype = "Official" if official else "Person"
+            facts = []
+            for title, org, typ, _ in chain:
+                if _is_official(title, org, typ, lex):
+                    facts.append(Fact(name, ptype, "holdsPost", title, "", s, ev_end, rule,
+                                      (("org", org), ("org_type", typ))))
+                elif org:
+                    facts.append(Fact(name, ptype, "worksFor", org, typ, s, ev_end, rule, (("role", title),)))
+            return Hit(ptype, s, s + n, name, rule), facts
+    return None
 
 
 QUOTED_BEFORE = re.compile(r"、“[^“”]{1,8}”$")
@@ -221,23 +230,11 @@ def _took_post(t: Text, lex: Lexicon, titles, title_by_end, hits_by_end, taken: 
         verb = TOOK_POST.search(text, max(0, start - 6), start)
         if not verb:
             continue
-        for n in (3, 2, 4):
-            s = verb.start() - n
-            if s >= 0 and s not in taken and name_length(text, s, lex) == n and \
-                    (s == 0 or not HAN.match(text[s - 1]) or text[s - 1] in "由和与及、"):
-                name = text[s:s + n]
-                official = any(_is_official(title, org, typ, lex) for title, org, typ, _ in chain)
-                ptype = "Official" if official else "Person"
-                people.append(Hit(ptype, s, s + n, name, "took_post.v1"))
-                taken.add(s)
-                for title, org, typ, _ in chain:
-                    if _is_official(title, org, typ, lex):
-                        facts.append(Fact(name, ptype, "holdsPost", title, "", s, m.end(), "took_post.v1",
-                                          (("org", org), ("org_type", typ))))
-                    elif org:
-                        facts.append(Fact(name, ptype, "worksFor", org, typ, s, m.end(), "took_post.v1",
-                                          (("role", title),)))
-                break
+        found = _name_ending_at(text, verb.start(), chain, m.end(), lex, taken, "took_post.v1")
+        if found:
+            people.append(found[0])
+            facts += found[1]
+            taken.add(found[0].start)
     return people, facts
 
 
