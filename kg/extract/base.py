@@ -10,6 +10,9 @@ from ..model import Attributed
 from ..nlp import SentenceIndex, tokenizer
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
+# particles, prepositions, pronouns and numerals: a one-character word that never belongs to a name
+FUNCTION_CHARS = frozenset("的了着过在和与及等对为从向把被将于是也都就到由让给并或而之以其"
+                           "这那该本各每一二三四五六七八九十几")
 NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()·+]")
 
 

@@ -17,10 +17,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..nlp import sentences, tokenizer
+from ..nlp import sentences, token_bounds, tokenizer
 from ..resources import data_path
 from .base import HAN, Hit
 from .lexicon import lexicon, word_tags
+from .places import GLUE_OK
 
 MODEL_FILE = "ner.crfsuite"  # written by training; the source of the exported weights
 WEIGHTS_FILE = "ner.npz"  # what kg loads at run time
@@ -102,7 +103,6 @@ class Model:
         self.weights = weights  # rows: features (last row all zero: unknown values), columns: labels
         self.transitions = transitions  # [from, to]
         self.zero = weights.shape[0] - 1
-        self._tables = [index.get(name, {}) for name in TEMPLATES]
         self._fast = _fast_tables(index, self.zero)
         names = sorted({label[2:] for label in labels if label[:2] in ("B-", "I-")})
         self._label_name = names
@@ -210,9 +210,7 @@ class Model:
         table = self._word_tag_ids
         cut = tokenizer()
         words: list[str] = []
-        text_starts = []
         for text in texts:
-            text_starts.append(len(words))
             words += cut(text)
         if not words:
             empty = np.zeros(0, dtype=np.int32)
@@ -227,7 +225,7 @@ class Model:
         rows = self._wpt_rows  # [kind (S B M E), capped length, tag]
         kind = np.where(k == 1, 0, np.where(at == 0, 1, np.where(at == k - 1, 3, 2)))
         previous = np.concatenate(([-1], tg[:-1]))
-        starts = np.repeat(False, len(tg))
+        starts = np.zeros(len(tg), dtype=bool)  # the first character of each text
         char_starts = np.cumsum([0] + [len(t) for t in texts])[:-1]
         starts[char_starts[[len(t) > 0 for t in texts]]] = True
         pwt = np.where(starts, self._pwt_start, self._pwt_rows[previous])
@@ -347,6 +345,7 @@ class Model:
         keep = begins[cuts]
         return [(int(b), int(e), self._label_name[int(typ[b])], float(c))
                 for b, e, c in zip(cuts[keep], ends[keep], least[keep], strict=True)]
+
 
 def _fast_tables(index: dict[str, dict[str, int]], zero: int) -> dict[str, np.ndarray]:
     """Sorted code points (and code-point pairs) of every character (pair) the model knows, and per template
@@ -474,12 +473,8 @@ def _on_word_bounds(sentence: str, start: int, end: int) -> bool:
 
 @lru_cache(maxsize=64)
 def _word_bounds(sentence: str) -> frozenset[int]:
-    """Offsets of jieba's word boundaries in a sentence (cached: a sentence often has several model names)."""
-    bounds, pos = {0}, 0
-    for tok in tokenizer()(sentence):
-        pos += len(tok)
-        bounds.add(pos)
-    return frozenset(bounds)
+    """``token_bounds``, cached: a sentence often has several model names."""
+    return frozenset(token_bounds(sentence))
 
 
 def plausible(h: Hit, text: str) -> bool:
@@ -500,7 +495,6 @@ PROPER = ("nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng")
 PAGE_CONFIDENCE = 0.75  # on pages the rules read the prose; a model-only name must be surer
 
 
-GLUE_OK = set("在到赴从至于及与、对是和")  # what may stand right before a two-character place name
 ORGAN_ENDS = set("会委局办院署部厅")
 GENERIC_PLACE_WORDS = ("乡村", "农村", "山村", "城乡", "城镇")
 

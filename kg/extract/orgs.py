@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 
 from ..resources import data_lines
-from .base import HAN, Hit, SpanIndex, Text, drop_overlaps
+from .base import FUNCTION_CHARS, HAN, Hit, SpanIndex, Text, drop_overlaps
 from .lexicon import Lexicon, word_tags
 
 LEVELS = "省市县区镇乡"
@@ -178,9 +178,6 @@ def _left_edge(t: Text, suffix_start: int, lex: Lexicon) -> int:
     while edge < suffix_start and text[edge] in "全该本各":
         edge += 1
     return edge
-
-
-FUNCTION_CHARS = frozenset("的了着过在和与及等对为从向把被将于是也都就到由让给并或而之以其一二三四五六七八九十几每")
 
 
 def _in_single_run(tokens: list[str], i: int) -> bool:

@@ -354,7 +354,7 @@ def _role_people(t: Text, lex: Lexicon, taken: set[int], bounds: set[int]) -> li
     text = t.text
     out = []
     for m in lex.person_roles_re.finditer(text):
-        if text[m.end():m.end() + 1] not in (",", "。", ";", ",", "") or m.start() == 0:
+        if text[m.end():m.end() + 1] not in (",", "。", ";", "") or m.start() == 0:
             continue
         for n in (3, 2):
             window = text[max(0, m.start() - 12 - n):m.start()]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
-from .base import HAN, Hit, Text
+from .base import FUNCTION_CHARS, HAN, Hit, Text
 from .lexicon import Division, Lexicon, word_tags
 
+GLUE_OK = frozenset("在到赴从至于及与、对是和")  # what may stand right before a two-character place name
 TOWN_RE = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:镇|乡|街道)")
 
 
@@ -34,7 +35,7 @@ def find_places(t: Text, lex: Lexicon, inside: list[Hit]) -> list[Hit]:
         divs = lex.place_names[m.group(0)]
         if not _proper(m.group(0), divs):
             continue
-        if len(m.group(0)) == 2 and s > 0 and HAN.match(text[s - 1]) and text[s - 1] not in "在到赴从至于及与、对是和":
+        if len(m.group(0)) == 2 and s > 0 and HAN.match(text[s - 1]) and text[s - 1] not in GLUE_OK:
             continue  # 产业|兴县: a two-character name glued to a word before it is part of a phrase
         hits.append(Hit("Place", s, e, m.group(0), "division.v1", (("codes", ",".join(d.code for d in divs)),)))
     taken = [(h.start, h.end) for h in hits]
@@ -79,7 +80,7 @@ def _villages(t: Text, taken: list[tuple[int, int]], towns: list[Hit]) -> list[H
         end = starts[i] + len(tok)
         while first > 0 and end - starts[first - 1] <= 6:
             prev = tokens[first - 1]
-            if len(prev) > 2 or not all(HAN.match(c) for c in prev) or prev in FUNCTION_WORDS or \
+            if len(prev) > 2 or not all(HAN.match(c) for c in prev) or prev in FUNCTION_CHARS or \
                     tags.get(prev) not in VILLAGE_LEFT_TAGS:
                 break
             first -= 1
@@ -91,9 +92,6 @@ def _villages(t: Text, taken: list[tuple[int, int]], towns: list[Hit]) -> list[H
             continue
         hits.append(Hit("Place", start, end, text[start:end], "village.v1"))
     return hits
-
-
-FUNCTION_WORDS = frozenset("的了着过在和与及等对为从向把被将于是也都就到由让给并或而之以其这那该本各每")
 
 
 def _proper(name: str, divs: tuple[Division, ...]) -> bool:

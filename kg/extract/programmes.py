@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 
 from .base import Hit, Text
-from .lexicon import Lexicon
+from .lexicon import Lexicon, word_tags
 
 QUOTE_RE = re.compile(r"[“‘\"]([^“”‘’\"\n]{2,24})[”’\"]")
 TITLE_RE = re.compile(r"《([^《》\n]{2,60})》")
@@ -72,9 +72,8 @@ def _quoted_repeats(t: Text, found: list[Hit]) -> list[Hit]:
     five times, never without quotes) is the article's subject, a programme or brand. Figures of speech
     (“组合拳”, “热带雨林”) are short or dictionary words, and a verb phrase (“规范涉企执法”) also stands
     unquoted: neither counts."""
-    from .lexicon import word_tags
-
     text, tags = t.text, word_tags()
+    tokens = t.tokens()[1]
     named = {h.name for h in found}
     quoted: dict[str, list[re.Match]] = {}
     for m in QUOTE_RE.finditer(text):
@@ -85,7 +84,6 @@ def _quoted_repeats(t: Text, found: list[Hit]) -> list[Hit]:
             continue
         if text.count(inner) > len(ms):
             continue  # also written without quotes: a description (规范涉企执法), not a name
-        starts, tokens = t.tokens()
         first = t.token_index(ms[0].start(1))
         if tags.get(tokens[first], "").startswith(("v", "d", "p")) or re.search(r"[,。;:!?]", inner):
             continue
@@ -102,8 +100,6 @@ def _numbered(t: Text, found: list[Hit]) -> list[Hit]:
     """``numbered_slogan.v1``: a quoted numbered formula (“一户一档”, “三查三改”, “双公示、一承诺”) is how
     Chinese policy names its programmes and rules, with or without a trigger after it. Dictionary words
     (“一对一”, “三农”) and two characters (“三夏”) are not."""
-    from .lexicon import word_tags
-
     tags = word_tags()
     taken = {(h.start, h.end) for h in found}
     out = []
