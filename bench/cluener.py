@@ -318,6 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     data = args.data.resolve()
+    if not Path(data).is_file():
+        sys.exit(f"cluener.py: {data}: no CLUENER2020 train.jsonl there (give its path with --data)")
     records = load_split(data, args.split, args.limit)
     print(f"split {args.split}: {len(records)} lines of {data}"
           + (f" (first {args.limit})" if args.limit else ""))
