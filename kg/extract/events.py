@@ -61,6 +61,7 @@ def find_events(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
         start = _clause_name(text, m.end(), lead=EVENT_LEAD)
         if text[start:m.end()].count("“") > text[start:m.end()].count("”"):
             start = text.rindex("“", start, m.end()) + 1  # 新一期“书记大讲堂”: the name is inside the quotes
+        start = _series_before(text, start, lex)
         name = clean_name(text[start:m.end()]).strip(" \"")
         if name.count("“") != name.count("”"):
             name = name.strip("“”")
@@ -70,6 +71,31 @@ def find_events(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
             continue
         hits.append(Hit("Event", start, m.end(), name, "event_suffix.v1", _date_near(t, start)))
     return _longest(hits)
+
+
+SERIES_GAP = re.compile(r"(?:\d{4}年?)?(?:——|—|·)$")
+INSET_RE = re.compile(r"\([\u4e00-\u9fff]{2,6}\)$")
+
+
+def _series_before(text: str, start: int, lex: Lexicon) -> int:
+    """Where an event's name really starts when the clause break before it is part of the name: a series and
+    its edition before a dash (某某论坛2023——某某研讨会) or a place in brackets (2023某市(上海)招商项目签约仪式)."""
+    while True:
+        gap = SERIES_GAP.search(text, max(0, start - 7), start)
+        inset = INSET_RE.search(text, max(0, start - 8), start) if not gap else None
+        if gap:
+            first = _clause_name(text, gap.start(), lead=EVENT_LEAD)
+            series = text[first:gap.start()]
+            if len(series) < 3 or not lex.event_suffix_re.search(series):
+                return start
+            start = first
+        elif inset:
+            first = _clause_name(text, inset.start(), lead=EVENT_LEAD)
+            if first >= inset.start():
+                return start
+            start = first
+        else:
+            return start
 
 
 DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*日")

@@ -114,9 +114,14 @@ STOP_TAGS = ("p", "c", "d", "r", "u", "m", "q", "t", "f", "ad", "y", "e", "o", "
 NOUNISH_TAGS = ("n", "vn", "nz", "ns", "nt", "nr", "nrt", "j", "b", "an", "ng", "nrfg", "a")
 VERB_TAGS = ("v", "vd", "vg", "vi", "vq")
 PROPER_TAGS = ("nr", "ns", "nt", "nz", "j", "nrt", "nrfg", "eng")
-FACILITY_AFTER = ("监管作业场所", "监管场所", "监管区", "特殊监管区域")
 BARE_ZONES = ("高新区", "开发区", "经开区")
+PARTY_ORGANS = ("党工委", "工委", "党委", "党组", "党支部", "党总支", "支部")
+FACILITY_AFTER = ("监管作业场所", "监管场所", "监管区", "特殊监管区域")
 PARENT_SUFFIXES = ("集团", "公司", "大学", "医院", "银行")
+# a university's research centre, a hospital's branch: the sub-unit's name keeps its parent in front
+# (某某大学可持续发展研究中心, 北京某某医院聊城医院); a company's subsidiary does not (某某集团|某某有限公司)
+ACADEMIC_PARENTS = ("大学", "学院", "医院", "研究院", "科学院")
+ACADEMIC_UNITS = ("研究中心", "研究院", "研究所", "实验室", "医院", "分院", "学院", "中心", "研究基地")
 
 
 @lru_cache(maxsize=1)
@@ -180,6 +185,41 @@ def _left_edge(t: Text, suffix_start: int, lex: Lexicon) -> int:
     return edge
 
 
+def _academic_parent(t: Text, suffix_start: int, suffix: str, lex: Lexicon) -> int | None:
+    """Start of a university or hospital whose unit this is (某某大学|可持续发展研究中心, 北京某某医院|聊城医院):
+    the parent ends on a word boundary at most twelve characters before the suffix, with only Han characters
+    that are no function words between; the unit's own words may be verbs (可持续发展), which ``_left_edge``
+    would stop at."""
+    if not suffix.endswith(ACADEMIC_UNITS):
+        return None
+    text = t.text
+    bounds = set(t.tokens()[0])
+    for k in range(suffix_start, max(0, suffix_start - 12) - 1, -1):
+        between = text[k:suffix_start]
+        if between and (not HAN.match(between[0]) or between[0] in FUNCTION_CHARS):
+            return None
+        if k in bounds and text[:k].endswith(ACADEMIC_PARENTS):
+            parent = next(p for p in ACADEMIC_PARENTS if text[:k].endswith(p))
+            start = _left_edge(t, k - len(parent), lex)
+            return start if start < k - len(parent) else None
+    return None
+
+
+def _quoted_brand(t: Text, edge: int, lex: Lexicon) -> int:
+    """A quoted brand right before the name is part of it: “蓝马甲”志愿服务协会, “两新”工委. Not a quoted phrase
+    before a place-named body (惩治“蝇贪”|某某区纪委) or after a level word (村“两委”办公室: every village's)."""
+    text = t.text
+    if text[edge - 1:edge] != "”":
+        return edge
+    opened = text.rfind("“", max(0, edge - 12), edge - 1)
+    if opened < 0 or not all(HAN.match(c) for c in text[opened + 1:edge - 1]):
+        return edge
+    if text[opened - 1:opened] in ("村", "居", "镇", "乡", "该", "本") or any(
+            text[edge:edge + n] in lex.place_names for n in range(2, 7)):
+        return edge
+    return opened
+
+
 def _in_single_run(tokens: list[str], i: int) -> bool:
     """Token ``i`` is one character next to another one-character token: pieces of a word jieba did not know."""
     return any(0 <= j < len(tokens) and len(tokens[j]) == 1 and tokens[j] not in FUNCTION_CHARS
@@ -222,7 +262,10 @@ def find_suffixed(t: Text, lex: Lexicon) -> list[Hit]:
             continue  # …陆港海关监管作业场所: a customs-supervised site, not a customs office
         if not _ends_on_token(t, m.start(), m.end(), lex):
             continue
-        start = _left_edge(t, m.start(), lex)
+        start = _academic_parent(t, m.start(), suffix, lex)
+        start = _left_edge(t, m.start(), lex) if start is None else start
+        if start < m.start() or suffix not in PARTY_ORGANS:  # “两新”工委 alone: the title chain names its committee
+            start = _quoted_brand(t, start, lex)
         core = text[start:m.start()]
         if not core and suffix in BARE_ZONES and (m.start() == 0 or not HAN.match(text[m.start() - 1])
                                                   or text[m.start() - 1] in "在到和与及、"):
@@ -291,15 +334,21 @@ def find_central(t: Text, lex: Lexicon) -> list[Hit]:
 
 
 LIST_END = re.compile(r"等(?:[\u4e00-\u9fff\d]{0,24}?)(?:企业|公司)")
+LEADER_LIST = re.compile(r"以([^,。;:!?“”《》\n]{2,40}?)等?为(?:龙头|代表|引领|主导|骨干)")
+ITEM_SEP = re.compile(r"、|和|与|及")
+
+
+@lru_cache(maxsize=1)
+def industry_words() -> frozenset[str]:
+    return frozenset(data_lines("industry_words.txt"))
 
 
 def find_listed(t: Text, lex: Lexicon, found: list[Hit]) -> list[Hit]:
-    """``enterprise_list.v1``: the names of a list that ends in 等…企业 (四海集团、金河纸业、华信经贸等越来越多
-    的企业) are enterprises when they look like names: a word jieba does not know or a proper noun in them, no
-    verb, at most twelve characters."""
+    """``enterprise_list.v1``: the names of a list of enterprises are enterprises when they look like names: a
+    word jieba does not know or a proper noun in them, or a brand before an industry word (某某纸业), no verb, at
+    most twelve characters. Two lists say their items are enterprises: one ending in 等…企业 (四海集团、金河纸业、
+    华信经贸等越来越多的企业) and one of leaders (以某某汽车和某某电器为龙头)."""
     text = t.text
-    starts, tokens = t.tokens()
-    tags = word_tags()
     taken = SpanIndex(found)
     out = []
     for m in LIST_END.finditer(text):
@@ -311,30 +360,52 @@ def find_listed(t: Text, lex: Lexicon, found: list[Hit]) -> list[Hit]:
             if cut < 0 or text[cut] != "、" or len(items) >= 8:
                 break
             end = cut
-        if len(items) < 2:
-            continue  # one name before 等 is no list
-        for begin, end in items:
-            i = t.token_index(begin)
-            while i < len(tokens) and starts[i] < end:
-                if tags.get(tokens[i], "").startswith(("v", "p", "d")):
-                    begin = starts[i] + len(tokens[i])  # 带队走访|浙江天顺线缆: the verb that opens the list
-                i += 1
-            name = text[begin:end]
-            if not 2 <= len(name) <= 12 or not all(HAN.match(c) or c in "()" for c in name):
-                continue
-            if not taken.free(Hit("", begin, end, "", "")):
-                continue
-            i, k = t.token_index(begin), t.token_index(end - 1)
-            if starts[i] != begin or starts[k] + len(tokens[k]) != end:
-                continue
-            toks = tokens[i:k + 1]
-            if any(tags.get(x, "").startswith(("v", "r")) for x in toks) or name in tags or \
-                    name[0] in "这那该本各每其此":
-                continue
-            if not any(tags.get(x) is None or tags.get(x) in PROPER_TAGS for x in toks) and \
-                    lex.org_suffix.get(toks[-1]) != "Enterprise":
-                continue
-            out.append(Hit("Enterprise", begin, end, name, "enterprise_list.v1"))
+        if len(items) >= 2:  # one name before 等 is no list
+            out += _list_items(t, lex, items, taken)
+    for m in LEADER_LIST.finditer(text):
+        items, begin = [], m.start(1)
+        for sep in ITEM_SEP.finditer(text, m.start(1), m.end(1)):
+            items.append((begin, sep.start()))
+            begin = sep.end()
+        items.append((begin, m.end(1)))
+        out += _list_items(t, lex, items, taken, glued_start=m.start(1))
+    return out
+
+
+def _list_items(t: Text, lex: Lexicon, items: list[tuple[int, int]], taken: SpanIndex,
+                glued_start: int = -1) -> list[Hit]:
+    """The items of one list that look like enterprise names (``glued_start``: jieba may glue the word that
+    opens the list to the first name, 以|中通 cut as 以中通)."""
+    text = t.text
+    starts, tokens = t.tokens()
+    tags = word_tags()
+    out = []
+    for begin, end in items:
+        i = t.token_index(begin)
+        while i < len(tokens) and starts[i] < end:
+            if tags.get(tokens[i], "").startswith(("v", "p", "d")):
+                begin = starts[i] + len(tokens[i])  # 带队走访|浙江天顺线缆: the verb that opens the list
+            i += 1
+        name = text[begin:end]
+        if not 2 <= len(name) <= 12 or not all(HAN.match(c) or c in "()" for c in name):
+            continue
+        if not taken.free(Hit("", begin, end, "", "")):
+            continue
+        i, k = t.token_index(begin), t.token_index(end - 1)
+        if starts[i] != begin and begin != glued_start or starts[k] + len(tokens[k]) != end:
+            continue
+        toks = [text[max(begin, starts[j]):starts[j] + len(tokens[j])] for j in range(i, k + 1)]
+        if any(tags.get(x, "").startswith(("v", "r")) for x in toks) or name in tags or \
+                name[0] in "这那该本各每其此":
+            continue
+        brand = toks[-1] in industry_words() and len(name) - len(toks[-1]) >= 2
+        if not brand and not any(tags.get(x) is None or tags.get(x) in PROPER_TAGS for x in toks) and \
+                lex.org_suffix.get(toks[-1]) != "Enterprise":
+            continue
+        if len(toks) == 1 and tags.get(toks[0]) == "ns":
+            continue  # a place (以山东、江苏为龙头), not a company
+        out.append(Hit("Enterprise", begin, end, name, "enterprise_list.v1"))
+        taken.add(out[-1])
     return out
 
 

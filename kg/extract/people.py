@@ -16,7 +16,7 @@ from bisect import bisect_right
 
 from .base import HAN, Fact, Hit, SpanIndex, Text
 from .lexicon import Lexicon
-from .orgs import central_posts
+from .orgs import PARTY_ORGANS, central_posts
 
 NOT_GIVEN = set("的了着过在是和与及等对为将也都就说向到从把被让给所这那其该并或而且之以于")
 GOV_HEAD = re.compile(r"^(常务)?副?(省|市|县|区|镇|乡)长$")
@@ -208,7 +208,7 @@ def _name_ending_at(text: str, end: int, chain, ev_end: int, lex: Lexicon, taken
 
 
 QUOTED_BEFORE = re.compile(r"、“[^“”]{1,8}”$")
-QUOTED_ORGANS = ("党工委", "工委", "党委", "党组", "党支部", "党总支", "支部")
+PARTY_ROOT_RE = re.compile(r"^[\u4e00-\u9fff]{1,8}?[省市县区]委")
 TOOK_POST_ANYWHERE = re.compile(r"担任|出任|兼任|就任|当选|任")
 TOOK_POST = re.compile(r"(?:曾|现|先后|又|还|已|正式)?(?:担任|出任|兼任|就任|当选为|当选|任)$")
 
@@ -295,9 +295,9 @@ def _chain(text: str, m: re.Match, title_by_end, hits_by_end, lex: Lexicon) -> l
         title = cur.group(0)
         org, typ, seg_start = _org_before(hits_by_end, text, cur.start(), lex)
         quoted = QUOTED_BEFORE.search(text, max(0, seg_start - 12), seg_start) if not org else None
-        organ = next((o for o in QUOTED_ORGANS if title.startswith(o) and len(title) > len(o)), "")
+        organ = next((o for o in PARTY_ORGANS if title.startswith(o) and len(title) > len(o)), "")
         if quoted and organ:  # “两新”工委书记: the quoted word and 工委 name the body
-            org, typ = quoted.group(0)[2:-1] + organ, "Agency"
+            org, typ = quoted.group(0)[1:] + organ, "Agency"
         segments.append((title, org, typ, seg_start))
         prev = None
         if text[seg_start - 1:seg_start] == "、":
@@ -321,11 +321,16 @@ def _chain(text: str, m: re.Match, title_by_end, hits_by_end, lex: Lexicon) -> l
             org, typ = inherited, inherited_type
         elif party_root and lex.departments.get(org, ("", ""))[0].startswith("党委"):
             org = party_root + org  # 市委常委、宣传部部长、统战部部长 -> 市委宣传部, 市委统战部
+        elif party_root and org.startswith("“") and org.endswith(PARTY_ORGANS):
+            org = party_root + org  # 区委社会工作部部长、“两新”工委书记 -> 区委“两新”工委
         out.append((title, org, typ, start))
         if not gov:
             inherited, inherited_type = org, typ
+        root = PARTY_ROOT_RE.match(org) if typ == "Agency" else None
         if org.endswith("委") and typ == "Agency":
             party_root = org
+        elif root and lex.departments.get(org[root.end():], ("", ""))[0].startswith("党委"):
+            party_root = root.group(0)  # 区委社会工作部: 区委 is the root of the posts after it
     return out
 
 

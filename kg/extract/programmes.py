@@ -1,10 +1,12 @@
 """Programmes, campaigns, platforms, brands, mechanisms and policy documents.
 
-- ``quoted_trigger.v1``: a quoted name followed (within a few characters) by a trigger word: “双招双引”工作要求,
+- ``quoted_trigger.v1``: a quoted name followed (within a few characters) by a trigger word: “双推双评”工作要求,
   “惠企”品牌, “春风助企”行动; a quoted name that itself ends in a trigger (“河长制”, “六大攻坚行动”).
   A quoted phrase with no trigger (“金融血液”) is a figure of speech, not a programme.
 - ``quoted_repeat.v1``: a quoted name the article quotes again and again, though with no trigger.
-- ``numbered_slogan.v1``: a quoted numbered formula (“一户一档”, “三查三改”) with no trigger.
+- ``numbered_slogan.v1``: a quoted numbered formula (“一户一档”, “三查三改”) with no trigger, or one numeral
+  counting the list before it (新区、园区、景区“三区共建”).
+- ``numbered_formula.v1``: an unquoted formula that repeats its numeral (双推双评, 一户一档).
 - ``named_initiative.v1``: an unquoted initiative after a launching verb: 开展企业能效诊断行动, 实施人才强企工程.
 - ``document.v1``: a 《》 title ending in a document word (方案, 细则, 意见 …).
 - ``slogan.v1``: a numbered slogan spelled out on the page (“两创一强” ↔ 创新创业、强基础).
@@ -15,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..resources import data_lines
 from .base import Hit, Text
 from .lexicon import Lexicon, word_tags
 
@@ -58,6 +61,7 @@ def find_programmes(t: Text, lex: Lexicon) -> list[Hit]:
         hits.append(Hit("Programme", m.start(1), m.end(1), name, "quoted_trigger.v1", (("trigger", trig or ""),)))
     hits += _quoted_repeats(t, hits)
     hits += _numbered(t, hits)
+    hits += _unquoted_formulas(t, hits)
     for m in TITLE_RE.finditer(text):
         inner = m.group(1)
         if inner.rstrip(")）").endswith(lex.document_words) or re.search(r"(方案|办法|细则|意见|措施)", inner):
@@ -84,6 +88,10 @@ def _quoted_repeats(t: Text, found: list[Hit]) -> list[Hit]:
             continue
         if text.count(inner) > len(ms):
             continue  # also written without quotes: a description (规范涉企执法), not a name
+        if inner.endswith(praise_words()) or any(text[:m.start()].endswith(figure_cues()) for m in ms) or \
+                any(text[:m.start()].endswith(tuple(c + "一" + q for c in figure_cues() for q in "次个场道"))
+                    for m in ms):
+            continue  # 打造“某地样板”, 堪称一次“课堂抽查”: praise and figures of speech
         first = t.token_index(ms[0].start(1))
         if tags.get(tokens[first], "").startswith(("v", "d", "p")) or re.search(r"[,。;:!?]", inner):
             continue
@@ -107,10 +115,51 @@ def _numbered(t: Text, found: list[Hit]) -> list[Hit]:
         inner = m.group(1)
         if len(inner) < 3 or inner in tags or not NUMBERED_RE.match(inner) or (m.start(1), m.end(1)) in taken:
             continue
-        if len(NUMERAL_RE.findall(inner)) < 2 and not re.match(r"双|[一二三四五六七八九十两]个", inner):
+        if len(NUMERAL_RE.findall(inner)) < 2 and not re.match(r"双|[一二三四五六七八九十两]个", inner) and \
+                not _enumerated(t.text, m.start(), inner):
             continue  # one numeral is often a description (“三好学生”): 一户一档, 双公示, 两个确保
         out.append(Hit("Programme", m.start(1), m.end(1), inner, "numbered_slogan.v1"))
     return out
+
+
+def _enumerated(text: str, quote: int, inner: str) -> bool:
+    """A one-numeral formula right after the list it counts: 新区、园区、景区“三区共建” (three items, each
+    with 城) names the programme the list spells out."""
+    n, key = _num(inner[0]), inner[1:2]
+    if n < 2 or not key:
+        return False
+    clause = re.split(r"[,。;:!?\n“”]", text[max(0, quote - 80):quote])[-1]
+    items = clause.split("、")
+    return len(items) == n and all(key in item for item in items)
+
+
+FORMULA_RE = re.compile(r"([一二三四五六七八九十两双])([\u4e00-\u9fff])\1([\u4e00-\u9fff])")
+
+
+def _unquoted_formulas(t: Text, found: list[Hit]) -> list[Hit]:
+    """``numbered_formula.v1``: a formula that repeats its numeral (双推双评, 一户一档) names a programme even
+    unquoted, unless it is a dictionary word (一心一意, 一模一样) or inside another name."""
+    tags = word_tags()
+    out = []
+    for m in FORMULA_RE.finditer(t.text):
+        if m.group(0) in tags or m.group(2) in NUMERALS or m.group(3) in NUMERALS:
+            continue
+        if any(h.start <= m.start() and m.end() <= h.end or m.start() < h.end and h.start < m.end() for h in found):
+            continue
+        if t.text[m.start() - 1:m.start()] in "“‘\"" and t.text[m.end():m.end() + 1] in "”’\"":
+            continue  # quoted: the quote rules judged it
+        out.append(Hit("Programme", m.start(), m.end(), m.group(0), "numbered_formula.v1"))
+    return out
+
+
+@lru_cache(maxsize=1)
+def figure_cues() -> tuple[str, ...]:
+    return tuple(data_lines("figure_cues.txt"))
+
+
+@lru_cache(maxsize=1)
+def praise_words() -> tuple[str, ...]:
+    return tuple(data_lines("praise_words.txt"))
 
 
 INITIATIVE_RE = re.compile(r"([\u4e00-\u9fff]{3,12}?)(服务平台|行动计划|行动|工程|计划|改革|服务|活动)")

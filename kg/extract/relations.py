@@ -70,16 +70,28 @@ def find_relations(t: Text, lex: Lexicon, hits: list[Hit]) -> list[Fact]:
             if owners:
                 facts.append(_fact(owners[-1], "invests", p, s, e, "invests.v1", p.attrs))
         am = AWARD_RE.search(sent)
-        hm = HONOUR_RE.search(sent)
-        if am and hm:
+        hm = _honour(sent, am) if am else None
+        if hm:
             honour = hm.group(1)
-            for h in group:
-                if h.type in ("Enterprise", "Organization", "Official", "Person") and not (
-                        s + hm.start() <= h.start < s + hm.end()):
+            clause = s + max(sent.rfind(c, 0, am.start()) for c in ",;:!?")  # who is awarded: named in the
+            for h in group:  # verb's own clause (…,我市甲公司、乙公司上榜), not elsewhere in the sentence
+                if h.type in ("Enterprise", "Organization", "Official", "Person") and clause < h.start and \
+                        h.end <= s + am.start() and not s + hm.start() <= h.start < s + hm.end():
                     facts.append(Fact(h.name, h.type, "awarded", honour, "", s, e, "awarded.v1"))
     facts += _part_of(t, hits)
     facts += _located(t, lex, hits)
     return facts
+
+
+def _honour(sent: str, award: re.Match) -> re.Match | None:
+    """The quoted honour of an award: in the award verb's own clause after it (荣获“某某”称号), or a list named
+    before it (在“某某企业”名单中,…上榜); not a quoted phrase of another clause (获得…指标,形成了“…”的局面)."""
+    for hm in HONOUR_RE.finditer(sent):
+        if hm.start() >= award.end() and not re.search(r"[,;:!?]", sent[award.end():hm.start()]):
+            return hm
+        if hm.end() <= award.start() and re.match(r"(?:名单|榜单|称号|奖)", sent[hm.end():hm.end() + 2]):
+            return hm
+    return None
 
 
 def _last_list(actors: list[Hit], text: str) -> list[Hit]:

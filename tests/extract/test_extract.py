@@ -5,6 +5,7 @@ import pytest
 from kg.extract import extract_text
 from kg.extract.base import Text
 from kg.extract.lexicon import lexicon
+from kg.extract.relations import find_relations
 from kg.read import normalise
 
 
@@ -203,7 +204,7 @@ def test_a_person_who_says_what_they_are():
 def test_a_chain_goes_on_past_a_quoted_organ():
     _, facts = hits("据潍城区委社会工作部部长、“两新”工委书记孟庆华介绍，")
     assert {(f.o, f.attr("org")) for f in facts if f.p == "holdsPost"} == {
-        ("部长", "潍城区委社会工作部"), ("工委书记", "两新工委")}
+        ("部长", "潍城区委社会工作部"), ("工委书记", "潍城区委“两新”工委")}
 
 
 def test_central_bodies_by_name_or_press_short_form():
@@ -231,9 +232,54 @@ def test_villages_no_divisions_file_lists():
 
 def test_names_in_a_list_of_enterprises():
     text = "三和集团、银河纸业、华信经贸等越来越多的企业落户园区。"
-    assert rule_names(text, "Enterprise") == ["三和集团", "华信经贸"]
+    assert rule_names(text, "Enterprise") == ["三和集团", "银河纸业", "华信经贸"]  # 银河 (a word) + 纸业: a brand
     assert rule_names("纺织、化工、机械等传统企业加快转型。", "Enterprise") == []
     assert rule_names("这家公司、那家集团等企业都来了。", "Enterprise") == []
+
+
+def test_leaders_of_an_industry_are_enterprises():
+    text = "汽车零部件方面，形成了以恒达汽车和光明电器为龙头、以华昱、天宇等为骨干的产业集群。"
+    assert rule_names(text, "Enterprise") == ["恒达汽车", "光明电器", "华昱"]  # 天宇 is a dictionary name: unsure
+    assert rule_names("以山东、江苏为龙头，以汽车和化工为主导。", "Enterprise") == []
+
+
+def test_units_of_a_university_or_hospital_keep_their_parent():
+    assert rule_names("复旦大学可持续发展研究中心提出建议。", "Organization") == ["复旦大学可持续发展研究中心"]
+    assert rule_names("走访上海瑞金医院济南医院、大外环等项目。", "Organization") == ["上海瑞金医院济南医院"]
+    assert rule_names("鲁能集团潍坊鲁能化工有限公司投产。", "Enterprise") == ["鲁能集团", "潍坊鲁能化工有限公司"]
+
+
+def test_a_quoted_brand_is_part_of_an_organisation_name():
+    assert rule_names("“蓝马甲”志愿服务协会的志愿者们每天在路口值守。", "Organization") == ["“蓝马甲”志愿服务协会"]
+    assert "潍城区纪委监委" in rule_names("惩治“苍蝇”潍城区纪委监委出重拳。", "Agency")
+    assert rule_names("建设村“两委”办公室。", "Agency") == []
+
+
+def test_model_names_cut_before_a_site_are_dropped():
+    found, _ = hits("2022年11月，华北国际陆港海关监管作业场所启用。")
+    assert [h.name for h in found if h.type in ("Enterprise", "Agency", "Organization")] == []
+
+
+def test_a_spelled_out_count_names_its_formula():
+    text = "统筹抓好制造新城、文化名城、宜居公园城市“三城共建”,聚力科技人才工作。他是“三好学生”。"
+    assert rule_names(text, "Programme") == ["三城共建"]
+
+
+def test_an_unquoted_formula_that_repeats_its_numeral():
+    assert rule_names("搭建银企合作、双招双引等平台，推行一企一策。", "Programme") == ["双招双引", "一企一策"]
+    assert rule_names("他一心一意为群众办事，一五一十说清楚。", "Programme") == []
+
+
+def test_praise_and_figures_of_speech_are_not_programmes():
+    text = "形成了要素保障的“潍坊样板”。打造“潍坊样板”。现场提问，堪称一次“随堂考试”。“随堂考试”效果好。"
+    assert rule_names(text, "Programme") == []
+
+
+def test_an_event_series_before_a_dash_is_part_of_the_event():
+    text = "在6月30日举行的齐鲁经济论坛2024——黄河流域生态保护研讨会上，专家展开交流。"
+    assert names(text, "Event") == ["齐鲁经济论坛2024——黄河流域生态保护研讨会"]
+    text = "在2024潍坊(深圳)重点招商项目签约仪式上成功签约。"
+    assert names(text, "Event") == ["2024潍坊(深圳)重点招商项目签约仪式"]
 
 
 def test_numbered_formulas_are_programmes():
@@ -248,3 +294,16 @@ def test_a_long_list_of_enterprises_opened_by_a_verb():
 
 def test_a_county_agriculture_committee():
     assert rule_names("他协调潍城区农委投资6万元修路。", "Agency") == ["潍城区农委"]
+
+
+def test_an_award_goes_to_who_its_own_clause_names():
+    found, _ = hits("在协会公布的“2024年优秀民营企业”名单中，我市华昱纺织有限公司上榜。")
+    t = Text(normalise("在协会公布的“2024年优秀民营企业”名单中，我市华昱纺织有限公司上榜。"))
+    facts = find_relations(t, lexicon(), found)
+    assert [(f.s, f.o) for f in facts if f.p == "awarded"] == [("华昱纺织有限公司", "2024年优秀民营企业")]
+    text = "华昱纺织有限公司获得建设用地指标90亩，形成了“指标等项目”的局面。"
+    found, _ = hits(text)
+    assert [f for f in find_relations(Text(normalise(text)), lexicon(), found) if f.p == "awarded"] == []
+    text = "县里建成华昱纺织研究院等平台，培育“泰山英才”12人，被评为“全省人才强县”。"
+    found, _ = hits(text)
+    assert [f for f in find_relations(Text(normalise(text)), lexicon(), found) if f.p == "awarded"] == []
