@@ -175,6 +175,8 @@ def _field_tail(name: str) -> str:
     from .lexicon import word_tags
 
     head = name[:2]
+    if any(name[:n] in lexicon().place_names and (n > 2 or word_tags().get(name[:n]) == "ns") for n in range(2, 7)):
+        return ""  # 某县智慧金融服务平台: the place is no field word, and another place has its own platform
     if len(name) - 2 >= 4 and word_tags().get(head, "")[:1] == "n" and not any(c in name for c in "“”《》"):
         return name[2:]
     return ""

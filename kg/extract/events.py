@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .base import Hit, Text, clean_name
+from .base import HAN, Hit, Text, clean_name
 from .lexicon import Lexicon
 
 CLAUSE_STOP = re.compile(r"[,。;:!?、\n()]|——")
@@ -130,9 +130,15 @@ def find_projects(t: Text, lex: Lexicon, orgs: list[Hit]) -> list[Hit]:
             start = owners[-1].end()  # the owner's name (…有限公司年产…项目) is not part of the project's name
         start = _trim_lead(t, start, m.start())
         core = text[start:m.start()]
-        if len(core) < 4 or core.startswith(GENERIC_PROJECT) or core.endswith(GENERIC_PROJECT_END):
+        # named by its owner (某某有限公司曲轴项目) or its amount (总投资28亿元新能源汽车改造项目): specific
+        # even in common words
+        owned = bool(owners) or any(o.end == start for o in orgs) or \
+            re.search(r"投资\s*[\d.]+\s*[万亿]元的?$", text[max(0, start - 16):start]) is not None
+        if len(core) < (3 if owned else 4) or core.startswith(GENERIC_PROJECT):
             continue
-        if _generic(t, start, m.start()) or re.search(r"\d+个|等\d|^\d|[“”]", core):
+        if not owned and (core.endswith(GENERIC_PROJECT_END) or _generic(t, start, m.start())):
+            continue
+        if re.search(r"\d+个|等\d|^\d|[“”]", core):
             continue
         attrs: tuple[tuple[str, str], ...] = ()
         s0, e0 = t.sentences.around(m.start())
@@ -162,6 +168,9 @@ def _trim_lead(t: Text, start: int, end: int) -> int:
     i = t.token_index(start)
     while i < len(tokens) and starts[i] < end:
         tok = t.text[max(start, starts[i]):starts[i] + len(tokens[i])]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if len(tok) == 1 and len(nxt) == 1 and HAN.match(tok) and HAN.match(nxt):
+            break  # 中|和|能源: jieba cut a name it does not know into characters, not a lead word
         if tags.get(tok, "n")[:1] in ("d", "p", "c", "r", "m", "t", "u") or tok in LEAD_VERB_WORDS or \
                 re.fullmatch(r"\d+年?", tok):
             start = starts[i] + len(tokens[i])

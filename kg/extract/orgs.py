@@ -94,6 +94,8 @@ def find_organs(t: Text, lex: Lexicon) -> list[Hit]:
         if s == 0:
             continue
         organ = m.group(0)
+        if organ == "委" and text[m.end():m.end() + 1] in ("员", "托"):
+            continue  # 委员, 委托: checked before the place lookup, which is the costly part
         start = place_ending_at(text, s, lex, towns=False)
         if start == s:
             if text[s - 1] in "省市县区" and (s - 1 in bounds or text[s - 2:s - 1] in ("全", "")):
@@ -104,8 +106,6 @@ def find_organs(t: Text, lex: Lexicon) -> list[Hit]:
                     start = s - len(m2.group(0))
                 else:
                     continue
-        if organ == "委" and text[m.end():m.end() + 1] in ("员", "托"):
-            continue
         hits.append(Hit("Agency", start, m.end(), text[start:m.end()], "organ.v1", (("organ", organ),)))
     return hits
 
@@ -233,8 +233,8 @@ def _generic(t: Text, start: int, end: int) -> bool:
     tags = word_tags()
     while i < len(tokens) and starts[i] < end:
         piece = t.text[max(starts[i], start):min(starts[i] + len(tokens[i]), end)]
-        tag = tags.get(piece)
-        if tag is None or tag in PROPER_TAGS or piece != tokens[i]:
+        tag = tags.get(piece)  # a piece of a longer word (市民|服务 of 服务中心) by its own tag
+        if tag is None or tag in PROPER_TAGS:
             return False
         i += 1
     return True
@@ -274,7 +274,7 @@ def find_suffixed(t: Text, lex: Lexicon) -> list[Hit]:
         if len(core) < 2 or not HAN.search(core):
             continue
         anchored = place_ending_at(text, start + min(len(core), 9), lex, towns=False) <= start or \
-            core[0] in LEVELS
+            core[0] in LEVELS and start + 1 in t.tokens()[0]  # 市|环保协会, not 市民|服务中心
         if len(suffix) < SINGLE_SUFFIX_NEEDS_PLACE and not anchored:
             continue
         if not anchored and len(core) <= 4 and _generic(t, start, m.start()):
@@ -333,7 +333,7 @@ def find_central(t: Text, lex: Lexicon) -> list[Hit]:
     return hits
 
 
-LIST_END = re.compile(r"等(?:[\u4e00-\u9fff\d]{0,24}?)(?:企业|公司)")
+LIST_END = re.compile(r"等(?:[\u4e00-\u9fff\d]{0,24}?)(?:企业|公司|巨头|厂商)")
 LEADER_LIST = re.compile(r"以([^,。;:!?“”《》\n]{2,40}?)等?为(?:龙头|代表|引领|主导|骨干)")
 ITEM_SEP = re.compile(r"、|和|与|及")
 
@@ -395,8 +395,8 @@ def _list_items(t: Text, lex: Lexicon, items: list[tuple[int, int]], taken: Span
         if starts[i] != begin and begin != glued_start or starts[k] + len(tokens[k]) != end:
             continue
         toks = [text[max(begin, starts[j]):starts[j] + len(tokens[j])] for j in range(i, k + 1)]
-        if any(tags.get(x, "").startswith(("v", "r")) for x in toks) or name in tags or \
-                name[0] in "这那该本各每其此":
+        if any(tags.get(x, "").startswith(("v", "r")) for x in toks) or \
+                name in tags and tags[name] not in ("nz", "nt", "nrt", "nr") or name[0] in "这那该本各每其此":
             continue
         brand = toks[-1] in industry_words() and len(name) - len(toks[-1]) >= 2
         if not brand and not any(tags.get(x) is None or tags.get(x) in PROPER_TAGS for x in toks) and \

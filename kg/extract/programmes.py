@@ -8,6 +8,7 @@
   counting the list before it (新区、园区、景区“三区共建”).
 - ``numbered_formula.v1``: an unquoted formula that repeats its numeral (双推双评, 一户一档).
 - ``named_initiative.v1``: an unquoted initiative after a launching verb: 开展企业能效诊断行动, 实施人才强企工程.
+- ``placed_platform.v1``: an unquoted platform, system or hotline named after its place (某市智慧金融服务平台).
 - ``document.v1``: a 《》 title ending in a document word (方案, 细则, 意见 …).
 - ``slogan.v1``: a numbered slogan spelled out on the page (“两创一强” ↔ 创新创业、强基础).
 """
@@ -18,7 +19,7 @@ import re
 from functools import lru_cache
 
 from ..resources import data_lines
-from .base import Hit, Text
+from .base import HAN, Hit, Text
 from .lexicon import Lexicon, word_tags
 
 QUOTE_RE = re.compile(r"[“‘\"]([^“”‘’\"\n]{2,24})[”’\"]")
@@ -28,9 +29,13 @@ LAUNCH_RE = re.compile(
 NUMERALS = "一二三四五六七八九十两"
 GENERIC_TRIGGERS = ("行动", "活动", "服务", "工作")
 SELF_TRIGGER_RE = re.compile(
-    r"(?:行动|工程|计划|机制|制度|模式|平台|品牌|战略|工作法|长制|责任制|提质年|突破年)$")
+    r"(?:行动|工程|计划|机制|制度|模式|平台|品牌|战略|工作法|长制|责任制|提质年|突破年|行动月|活动月|宣传月|服务月|"
+    r"清单|热线)$")
 WEAK_TRIGGERS = ("服务", "工作", "要求", "清单", "理念", "体系", "专栏", "栏目", "载体", "系统", "活动")
 PUNCT_ONLY = re.compile(r"^[\W\d_]+$")
+PUNCT_TRIGGERS = ("工作法", "机制", "模式", "品牌", "平台", "工程", "行动", "清单", "热线", "系统")
+NUMBER_WORD_RE = re.compile(r"^[一二三四五六七八九十两双]+[\u4e00-\u9fff]{1,2}$")
+PROBLEM_VERB_RE = re.compile(r"(?:整治|治理|纠治|整顿|破解|打击)$")
 
 
 def find_programmes(t: Text, lex: Lexicon) -> list[Hit]:
@@ -38,37 +43,86 @@ def find_programmes(t: Text, lex: Lexicon) -> list[Hit]:
     hits: list[Hit] = []
     for m in QUOTE_RE.finditer(text):
         inner = m.group(1).strip()
-        after = text[m.end():m.end() + 8]
+        after = text[m.end():m.end() + 10]
         trig, gap = None, 0
-        for gap in range(0, 5):
+        for gap in range(0, 7):
             tm = lex.programme_trigger_re.match(after, gap)
+            if tm and gap > 4 and not _noun_gap(t, m.end(), m.end() + gap):
+                continue  # “鲁某某”涉企行政检查平台: a long gap only of nouns
+            if tm and PUNCT_ONLY.match(inner) and tm.group(0) not in PUNCT_TRIGGERS:
+                continue  # “12345”政务服务热线: a number is named by the head word, not by 服务 on the way
             if tm and (not re.search(r"[,。;、:!?\s的“”]", after[:gap]) or after[:gap] == "的" and len(inner) >= 4
                        and tm.group(0) in ("工作要求", "要求", "工作部署")):
                 trig = tm.group(0)
                 break
         if trig is None and not SELF_TRIGGER_RE.search(inner):
             continue
+        formula = NUMBER_WORD_RE.match(inner) and inner not in word_tags()  # “双碳”工作, “四争”行动
+        noun_gap = gap > 0 and (len(inner) >= 4 or formula) and _noun_gap(t, m.end(), m.end() + gap)  # “…”公益服务活动
         if trig and (trig in WEAK_TRIGGERS or len(inner) <= 2 or PUNCT_ONLY.match(inner)) and (
-                gap > 0 and after[:gap] != "的" or trig in WEAK_TRIGGERS and len(inner) < 4):
+                gap > 0 and after[:gap] != "的" and not noun_gap and not PUNCT_ONLY.match(inner)
+                or trig in WEAK_TRIGGERS and len(inner) < 4 and not formula and not PUNCT_ONLY.match(inner)):
             continue  # “给力”的服务, “负面”台账清单, “一对一”服务: a weak or distant trigger needs a real name
-        if PUNCT_ONLY.match(inner) and trig not in ("工作法", "机制", "模式", "品牌", "平台", "工程", "行动"):
+        if PUNCT_ONLY.match(inner) and trig not in PUNCT_TRIGGERS:
             continue
         if lex.event_suffix_re.search(inner + (trig or "")) and not trig:
             continue
-        name = inner
+        name, begin = inner, m.start(1)
         if PUNCT_ONLY.match(inner) or len(inner) < 2:
-            name = inner + (trig or "")  # “456”工作法 -> 456工作法
-        hits.append(Hit("Programme", m.start(1), m.end(1), name, "quoted_trigger.v1", (("trigger", trig or ""),)))
+            name = inner + after[:gap] + (trig or "")  # “456”工作法 -> 456工作法, “12345”政务服务热线
+        elif trig and PROBLEM_VERB_RE.search(text, max(0, m.start() - 4), m.start()):
+            verb = PROBLEM_VERB_RE.search(text, max(0, m.start() - 4), m.start())
+            begin = verb.start()  # 整治“重复检查、多头执法”攻坚行动: the quote names the problems, not the campaign
+            name = text[begin:m.end()] + after[:gap] + trig
+        hits.append(Hit("Programme", begin, m.end(1) if begin == m.start(1) else m.end() + gap + len(trig or ""),
+                        name, "quoted_trigger.v1", (("trigger", trig or ""),)))
     hits += _quoted_repeats(t, hits)
     hits += _numbered(t, hits)
     hits += _unquoted_formulas(t, hits)
+    hits += _coordinated(t, hits)
     for m in TITLE_RE.finditer(text):
         inner = m.group(1)
         if inner.rstrip(")）").endswith(lex.document_words) or re.search(r"(方案|办法|细则|意见|措施)", inner):
             hits.append(Hit("Programme", m.start(1), m.end(1), inner, "document.v1", (("kind", "document"),)))
     hits += _named_initiatives(t, lex, hits)
+    hits += _placed_platforms(t, lex, hits)
     hits += _slogans(t, lex, hits)
     return hits
+
+
+def _noun_gap(t: Text, start: int, end: int) -> bool:
+    """Words between a quoted name and its trigger that are nouns on jieba's word bounds (“…”公益服务活动,
+    “…”访谈专栏): the trigger still names what the quote names."""
+    starts, tokens = t.tokens()
+    tags = word_tags()
+    i = t.token_index(start)
+    if starts[i] != start:
+        return False
+    while i < len(tokens) and starts[i] < end:
+        if starts[i] + len(tokens[i]) > end or not tags.get(tokens[i], "").startswith(("n", "vn")):
+            return False
+        i += 1
+    return True
+
+
+def _coordinated(t: Text, found: list[Hit]) -> list[Hit]:
+    """``quoted_list.v1``: short quoted names written side by side with a quoted programme (全面启动“四比”
+    “八大攻坚行动”, 实施“红黄绿”通报、“双承诺”): items of one list, of one kind."""
+    text = t.text
+    by_start = {h.start: h for h in found}
+    by_end = {h.end: h for h in found}
+    quotes = list(QUOTE_RE.finditer(text))
+    out = []
+    for k, m in enumerate(quotes):
+        if m.start(1) in by_start or len(m.group(1)) > 8 or m.group(1) in word_tags():
+            continue
+        nxt = quotes[k + 1] if k + 1 < len(quotes) else None
+        prv = quotes[k - 1] if k > 0 else None
+        beside = nxt is not None and nxt.start(1) in by_start and re.fullmatch(r"、?", text[m.end():nxt.start()]) \
+            or prv is not None and prv.end(1) in by_end and re.fullmatch(r"、?", text[prv.end():m.start()])
+        if beside:
+            out.append(Hit("Programme", m.start(1), m.end(1), m.group(1).strip(), "quoted_list.v1"))
+    return out
 
 
 def _quoted_repeats(t: Text, found: list[Hit]) -> list[Hit]:
@@ -104,18 +158,27 @@ NUMERAL_RE = re.compile(r"[一二三四五六七八九十两双百千万]+")
 NUMBERED_RE = re.compile(r"^(?:[一二三四五六七八九十两双百千万]+[\u4e00-\u9fff]{1,4}[、·]?)+$")
 
 
+# one numeral that counts what the name lists (“两个确保”, “十大工程”, “八强产业”, “双公示”) or a sum of parts
+# (“家校社+N”) is a formula too
+COUNTED_RE = re.compile(r"^(?:双|[一二三四五六七八九十两]+(?:个|大|强|项|条|张|级))[\u4e00-\u9fff]{1,6}$")
+PLUS_RE = re.compile(r"^(?=.*[\u4e00-\u9fff])(?:[\u4e00-\u9fffA-Za-z0-9]+\+N|"
+                     r"[\u4e00-\u9fffA-Za-z0-9]+(?:\+[\u4e00-\u9fffA-Za-z0-9]+){2,})$")  # not 执法+服务: a way
+
+
 def _numbered(t: Text, found: list[Hit]) -> list[Hit]:
-    """``numbered_slogan.v1``: a quoted numbered formula (“一户一档”, “三查三改”, “双公示、一承诺”) is how
-    Chinese policy names its programmes and rules, with or without a trigger after it. Dictionary words
-    (“一对一”, “三农”) and two characters (“三夏”) are not."""
+    """``numbered_slogan.v1``: a quoted numbered formula (“一户一档”, “三查三改”, “双公示、一承诺”, “两个确保”,
+    “十大工程”, “家校社+N”) is how Chinese policy names its programmes and rules, with or without a trigger after
+    it. Dictionary words (“一对一”, “三农”) and two characters (“三夏”) are not."""
     tags = word_tags()
     taken = {(h.start, h.end) for h in found}
     out = []
     for m in QUOTE_RE.finditer(t.text):
         inner = m.group(1)
-        if len(inner) < 3 or inner in tags or not NUMBERED_RE.match(inner) or (m.start(1), m.end(1)) in taken:
+        if len(inner) < 3 or inner in tags or (m.start(1), m.end(1)) in taken:
             continue
-        if len(NUMERAL_RE.findall(inner)) < 2 and not re.match(r"双|[一二三四五六七八九十两]个", inner) and \
+        if not NUMBERED_RE.match(inner) and not COUNTED_RE.match(inner) and not PLUS_RE.match(inner):
+            continue
+        if len(NUMERAL_RE.findall(inner)) < 2 and not COUNTED_RE.match(inner) and not PLUS_RE.match(inner) and \
                 not _enumerated(t.text, m.start(), inner):
             continue  # one numeral is often a description (“三好学生”): 一户一档, 双公示, 两个确保
         out.append(Hit("Programme", m.start(1), m.end(1), inner, "numbered_slogan.v1"))
@@ -181,14 +244,66 @@ def _named_initiatives(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
         if cstart != m.start(1):
             core = text[cstart:m.end(1)]
             m = INITIATIVE_RE.match(text, cstart) or m
-        if "“" in core or len(core) < 4 or len(core) <= 4 and _generic(t, m.start(1), m.end(1)):
-            continue
+        if "“" in core or len(core) < 4 or len(core) <= 4 and _generic(t, m.start(1), m.end(1)) or \
+                core.startswith(SCOPE_WORDS):
+            continue  # 打造县域智慧金融服务平台: a kind of platform for every county, not one platform
         if trig in ("服务", "活动") and len(core) < 5:
             continue
         name = core if trig in GENERIC_TRIGGERS else core + trig
         out.append(Hit("Programme", m.start(), m.end(1) if name == core else m.end(), name, "named_initiative.v1",
                        (("trigger", trig),)))
     return out
+
+
+SCOPE_WORDS = ("县域", "市域", "全域", "区域", "镇域", "各级", "基层")
+PLATFORM_RE = re.compile(r"(?:平台|系统|热线)")
+NATIONAL = ("全国", "国家", "全省", "全市")
+# verbs whose object is the platform (…搭建|平台), not a verb that qualifies it (共享|平台)
+PLATFORM_VERBS = ("搭建", "依托", "通过", "利用", "用好", "借助", "建好", "构建", "登录", "入驻")
+NOT_IN_NAME_TAGS = ("p", "c", "u", "d", "r", "m", "q", "f", "t", "y", "e", "uj", "ul", "x")
+
+
+def _placed_platforms(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
+    """``placed_platform.v1``: a platform, system or hotline named after its place (某市智慧金融服务平台,
+    某县企业信用信息公示系统, 全国某某信息共享平台): a division name, or 全国/国家, then nouns only, then the head.
+    A 系统 needs a long core: 某省教育系统 is a sector, not a system."""
+    text = t.text
+    starts, tokens = t.tokens()
+    bounds = set(starts)
+    tags = word_tags()
+    out = []
+    for m in PLATFORM_RE.finditer(text):
+        if m.start() not in bounds or any(h.start <= m.start() < h.end for h in taken + out):
+            continue
+        for length in range(2, 17):
+            begin = m.start() - length
+            if begin < 0 or begin not in bounds:
+                continue
+            place = next((begin + n for n in range(6, 1, -1) if _placed_head(text[begin:begin + n], lex)), None)
+            if place is None or place - begin < 2 or m.start() - place < 2:
+                continue
+            core = text[place:m.start()]
+            if m.group(0) == "系统" and len(core) < 6:
+                break
+            i, ok = t.token_index(place), starts[t.token_index(place)] == place
+            while ok and i < len(tokens) and starts[i] < m.start():
+                tag = tags.get(tokens[i], "n")
+                last = starts[i] + len(tokens[i]) == m.start() and tokens[i] not in PLATFORM_VERBS and \
+                    not LAUNCH_RE.fullmatch(tokens[i])  # 共享|平台, 公示|系统: a verb may qualify the head
+                ok = HAN.match(tokens[i]) is not None and tag not in NOT_IN_NAME_TAGS and \
+                    not (tag.startswith("v") and tag != "vn" and not (last and i > t.token_index(place))) and \
+                    not tokens[i].startswith(SCOPE_WORDS)
+                i += 1
+            if ok:
+                out.append(Hit("Programme", begin, m.end(), text[begin:m.end()], "placed_platform.v1",
+                               (("trigger", m.group(0)),)))
+            break  # the nearest place decides
+    return out
+
+
+def _placed_head(word: str, lex: Lexicon) -> bool:
+    """A place or the nation opening a platform's name; two characters only as a place jieba knows (聊城, not 青年)."""
+    return word in NATIONAL or word in lex.place_names and (len(word) > 2 or word_tags().get(word) == "ns")
 
 
 def _slogans(t: Text, lex: Lexicon, programmes: list[Hit]) -> list[Hit]:

@@ -238,8 +238,8 @@ def test_names_in_a_list_of_enterprises():
 
 
 def test_leaders_of_an_industry_are_enterprises():
-    text = "汽车零部件方面，形成了以恒达汽车和光明电器为龙头、以华昱、天宇等为骨干的产业集群。"
-    assert rule_names(text, "Enterprise") == ["恒达汽车", "光明电器", "华昱"]  # 天宇 is a dictionary name: unsure
+    text = "汽车零部件方面，形成了以恒达汽车和光明电器为龙头、以华昱、春风等为骨干的产业集群。"
+    assert rule_names(text, "Enterprise") == ["恒达汽车", "光明电器", "华昱"]  # 春风 is a common word: unsure
     assert rule_names("以山东、江苏为龙头，以汽车和化工为主导。", "Enterprise") == []
 
 
@@ -307,3 +307,34 @@ def test_an_award_goes_to_who_its_own_clause_names():
     text = "县里建成华昱纺织研究院等平台，培育“泰山英才”12人，被评为“全省人才强县”。"
     found, _ = hits(text)
     assert [f for f in find_relations(Text(normalise(text)), lexicon(), found) if f.p == "awarded"] == []
+
+
+def test_platforms_named_after_their_place():
+    text = "潍坊市智慧金融服务平台上线，企业可通过全国信用信息共享平台查询。着力打造县域智慧金融服务平台。"
+    assert rule_names(text, "Programme") == ["潍坊市智慧金融服务平台", "全国信用信息共享平台"]
+    assert rule_names("寿光市教育系统开展培训，寿光市依托活动平台。", "Programme") == []
+
+
+def test_quoted_programmes_of_many_shapes():
+    text = ("落实“双碳”工作，坚持“两个毫不动摇”，培育壮大“八强产业”，推行“家校社+N”，"
+            "实施“红黄绿”通报、“双报告”，开展“清风护企·助力发展”公益服务活动，"
+            "依托“齐执法”涉企行政检查平台，设立“12345”政务服务热线，制定“免罚轻罚清单”。")
+    assert rule_names(text, "Programme") == [
+        "双碳", "两个毫不动摇", "八强产业", "家校社+N", "红黄绿", "双报告", "清风护企·助力发展", "齐执法",
+        "12345政务服务热线", "免罚轻罚清单"]
+    assert rule_names("以“执法+服务”的方式，他是“三好学生”。", "Programme") == []
+
+
+def test_a_campaign_against_quoted_problems_is_named_with_its_verb():
+    text = "全市开展整治“重复检查、多头执法”攻坚行动。"
+    assert rule_names(text, "Programme") == ["整治“重复检查、多头执法”攻坚行动"]
+
+
+def test_projects_named_by_their_owner_or_amount_may_use_common_words():
+    text = "华昱智能科技有限公司气动产业园项目开工，总投资28.5亿元新能源汽车升级改造项目在建，村里建设重点项目。"
+    assert rule_names(text, "Project") == ["气动产业园项目", "新能源汽车升级改造项目"]
+
+
+def test_a_level_word_anchors_a_body_only_when_it_stands_alone():
+    assert rule_names("他先后到市民服务中心、口袋公园查看进度。", "Agency") == []
+    assert rule_names("市人民调解委员会调解纠纷。", "Organization") == ["市人民调解委员会"]
