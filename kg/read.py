@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from .model import Source
@@ -143,5 +144,24 @@ def normalise(text: str) -> str:
     """Length-preserving normalisation for matching: full-width letters/digits/punctuation to ASCII.
 
     Chinese punctuation without an ASCII twin (。、“”《》) is kept. ``len(normalise(t)) == len(t)`` always.
+    A page is mapped as one array of code points (``str.translate`` looks each character up in a dict: ten
+    times slower on a page); short texts take the plain way.
     """
-    return text.translate(_NORMALISE)
+    if len(text) < 256:
+        return text.translate(_NORMALISE)
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    low = codes < 0x10000
+    mapped = np.where(low, _normalise_table()[np.where(low, codes, 0)], codes)
+    return mapped.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+@lru_cache(maxsize=1)
+def _normalise_table():
+    import numpy as np
+
+    table = np.arange(0x10000, dtype=np.uint32)
+    for cp, to in _NORMALISE.items():
+        table[cp] = to
+    return table

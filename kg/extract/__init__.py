@@ -36,9 +36,10 @@ def extract_document(source: Source, paras: list[Para], articles: list[Article],
     lex = lexicon()
     views: list[tuple[Article, Flat, Text, list[Hit], list[Fact]]] = []
     flats = [flatten(source.text, article_paras(paras, art)) for art in articles]
-    model_hits = find_ner_many([f.text for f in flats], page=page)  # one pass over the whole page
-    for art, flat, found in zip(articles, flats, model_hits, strict=True):
-        t = Text(flat.text)
+    texts = [Text(f.text) for f in flats]
+    model_hits = find_ner_many([f.text for f in flats], page=page,  # one pass over the whole page
+                               words=[t.tokens() for t in texts])
+    for art, flat, t, found in zip(articles, flats, texts, model_hits, strict=True):
         hits, facts = extract_text(t, lex, art, page=page, model_hits=found)
         views.append((art, flat, t, hits, facts))
     _add_repeats(views)

@@ -13,7 +13,9 @@ several times faster than calling crfsuite per sentence and gives the same label
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import lru_cache
+from itertools import accumulate
 
 import numpy as np
 
@@ -211,7 +213,9 @@ class Model:
         cut = tokenizer()
         words: list[str] = []
         for text in texts:
-            words += cut(text)
+            text_words = _BATCH_WORDS.get(text) or cut(text)
+            _BATCH_WORDS[text] = text_words  # ``supported`` checks word bounds of the same texts: cut them once
+            words += text_words
         if not words:
             empty = np.zeros(0, dtype=np.int32)
             return {"wt": empty, "wpt": empty, "pwt": empty}
@@ -409,12 +413,15 @@ def find_ner(text: str, limit: int = 256, page: bool = False) -> list[Hit]:
     return find_ner_many([text], limit, page)[0]
 
 
-def find_ner_many(texts: list[str], limit: int = 256, page: bool = False) -> list[list[Hit]]:
+def find_ner_many(texts: list[str], limit: int = 256, page: bool = False,
+                  words: list[tuple[list[int], list[str]]] | None = None) -> list[list[Hit]]:
     """Model hits over several flat texts, decoded sentence by sentence (long runs cut at ``limit`` characters)
     in batches of similar length, so a page's articles cost one pass.
 
     ``page``: the texts are newspaper articles, where the rules already read the government prose the model
-    was not trained on; there a model-only name also needs grammatical support (``supported``)."""
+    was not trained on; there a model-only name also needs grammatical support (``supported``).
+    ``words``: jieba's (starts, words) of each text, when the caller has them: jieba cuts at every character
+    that is not Han or alphanumeric, so a sentence's words are a slice of its text's words and need no new cut."""
     m = model()
     out: list[list[Hit]] = [[] for _ in texts]
     if m is None:
@@ -426,6 +433,8 @@ def find_ner_many(texts: list[str], limit: int = 256, page: bool = False) -> lis
                 chunk = text[a:min(e, a + limit)]
                 if chunk.strip():
                     pieces.append((n, a, chunk))
+                    if words is not None:
+                        _slice_words(words[n], a, a + len(chunk), chunk)
     results: list = [None] * len(pieces)
     order = sorted(range(len(pieces)), key=lambda k: len(pieces[k][2]))
     for start in range(0, len(order), BATCH):  # similar lengths together: little padding
@@ -454,6 +463,7 @@ def find_ner_many(texts: list[str], limit: int = 256, page: bool = False) -> lis
                   (("confidence", f"{conf:.2f}"),))
         if plausible(hit, texts[n]) and (not page or supported(hit, chunk, i + lead)):
             out[n].append(hit)
+    _BATCH_WORDS.clear()
     return out
 
 
@@ -471,10 +481,26 @@ def _on_word_bounds(sentence: str, start: int, end: int) -> bool:
     return start in bounds and end in bounds
 
 
+_BATCH_WORDS: dict[str, list[str]] = {}  # jieba's words of the texts being decoded (``find_ner_many``)
+
+
+def _slice_words(text_words: tuple[list[int], list[str]], begin: int, end: int, chunk: str) -> None:
+    """Record the words of ``chunk`` (``text[begin:end]``) when both its ends are word bounds of the text."""
+    starts, tokens = text_words
+    i = bisect_left(starts, begin)
+    j = bisect_left(starts, end)
+    if i < len(starts) and starts[i] == begin and (j == len(starts) and starts[-1] + len(tokens[-1]) == end
+                                                    or j < len(starts) and starts[j] == end):
+        _BATCH_WORDS[chunk] = tokens[i:j]
+
+
 @lru_cache(maxsize=64)
 def _word_bounds(sentence: str) -> frozenset[int]:
-    """``token_bounds``, cached: a sentence often has several model names."""
-    return frozenset(token_bounds(sentence))
+    """``token_bounds``, cached: a sentence often has several model names, and the model cut it already."""
+    words = _BATCH_WORDS.get(sentence)
+    if words is None:
+        return frozenset(token_bounds(sentence))
+    return frozenset(accumulate(map(len, words), initial=0))
 
 
 def plausible(h: Hit, text: str) -> bool:

@@ -60,6 +60,26 @@ def test_a_long_run_is_decoded_in_bounded_pieces(monkeypatch):
     assert hits[0] and all(text[h.start:h.end] == h.name for h in hits[0])
 
 
+def test_words_given_by_the_caller_change_nothing(monkeypatch):
+    """The article's words are sliced for each sentence instead of cutting it again: the same hits; a chunk
+    cut mid-word (the 256-character limit) is cut on its own."""
+    from kg.extract import ner
+    from kg.extract.base import Text
+
+    texts = [normalise("记者从华新科技有限公司获悉，村民王建国说，新产品已投产。市委常委、副市长赵刚出席。"),
+             normalise("潍坊市工业和信息化局党组书记、局长李明表示" * 20)]
+    plain = find_ner_many(texts, page=True)
+    ner._word_bounds.cache_clear()
+    cuts = []
+    real = ner.tokenizer()
+    monkeypatch.setattr(ner, "tokenizer", lambda: lambda text: cuts.append(text) or real(text))
+    given = find_ner_many(texts, page=True, words=[Text(t).tokens() for t in texts])
+    assert given == plain and plain[0]
+    sentences_of_first = {texts[0][s:e] for s, e in ner.sentences(texts[0])}
+    assert len(sentences_of_first) == 2 and not sentences_of_first & set(cuts)
+    assert texts[1][256:] in cuts or texts[1][:256] in cuts  # 256 characters cut mid-word: cut on its own
+
+
 def test_spans_from_labels():
     assert spans(["B-name", "I-name", "O", "B-company", "I-company", "I-name", "B-name"]) == [
         (0, 2, "name"), (3, 5, "company"), (5, 6, "name"), (6, 7, "name")]
