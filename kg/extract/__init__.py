@@ -76,6 +76,9 @@ def extract_text(t: Text, lex: Lexicon | None = None, article: Article | None = 
     return hits, facts
 
 
+YIELDING_RULES = ("central_body.v1", "country.v1")  # rule hits a longer model name may contain
+
+
 def _add_model_hits(model: list[Hit], named: list[Hit], places: list[Hit], positions: list[Hit]):
     """The model fills what the rules left: a model span is kept only where no rule found anything, except a
     model position that contains a rule's title (研究部主任 around 主任). Spans are indexed (``SpanIndex``), not
@@ -91,13 +94,14 @@ def _add_model_hits(model: list[Hit], named: list[Hit], places: list[Hit], posit
         elif taken.free(h) and held.free(h):
             (places if h.type == "Place" else named).append(h)
             taken.add(h)
-        elif h.type in ("Agency", "Organization") and held.free(h):
-            inside = taken.within(h)  # 美国国防部, 国家卫健委医政司: a longer body around a central one
-            if inside and all(x.rule == "central_body.v1" and x.end - x.start < h.end - h.start for _, x in inside) \
+        elif h.type in ("Agency", "Organization", "Enterprise") and held.free(h):
+            inside = taken.within(h)  # 美国国防部, 国家卫健委医政司: a longer body around a central one or a country
+            if inside and all(x.rule in YIELDING_RULES and x.end - x.start < h.end - h.start for _, x in inside) \
                     and taken.free(h, but=inside):
                 taken.remove(inside)
                 gone = {id(x) for _, x in inside}
                 named[:] = [x for x in named if id(x) not in gone]
+                places[:] = [x for x in places if id(x) not in gone]
                 named.append(h)
                 taken.add(h)
     return named, places, held.hits()

@@ -65,8 +65,9 @@ def find_events(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
         name = clean_name(text[start:m.end()]).strip(" \"")
         if name.count("“") != name.count("”"):
             name = name.strip("“”")
-        if len(name) - len(m.group(0)) < 3 or "等" in name[-len(m.group(0)) - 2:] or "相关" in name:
-            continue  # too short, or a kind of event (调度会等会议, 相关演练), not a named event
+        if len(name) - len(m.group(0)) < 3 or "等" in name[-len(m.group(0)) - 2:] or "相关" in name or \
+                re.match(r"等[\u4e00-\u9fff]{0,4}(?:会议|活动|会)", text[m.end():m.end() + 7]):
+            continue  # too short, or a kind of event (调度会等会议, “一对一”调度会等会议, 相关演练), not a named event
         if any(h.start <= start < h.end for h in taken):
             continue
         hits.append(Hit("Event", start, m.end(), name, "event_suffix.v1", _date_near(t, start)))

@@ -28,7 +28,8 @@ SINGLE_SUFFIX_NEEDS_PLACE = 2  # suffixes shorter than this must start at a plac
 PREPOSITIONS = "从在由对向把被为与和及到于据经"
 DETERMINERS = ("该", "本", "这", "此", "各", "每", "其", "我")
 LEVEL_LIST_BEFORE = re.compile(r"[省市县区乡镇]\([省市县区乡镇、]+\)$")  # 县(市、区)党委宣传部: each county's
-DESIGNATION = re.compile(r"^(?:国家|省|市|县|区)?级|^(?:国家|省|市|县|区)重点")  # 国家级…中心, 省重点实验室: a rank
+# 国家级…中心, 省重点实验室: a rank; 市直属商会, 县属企业: a class of bodies under a level
+DESIGNATION = re.compile(r"^(?:国家|省|市|县|区)?级|^(?:国家|省|市|县|区)(?:重点|直属|所属|下属|属)")
 ORGAN_WORDS = re.compile(r"^(?:党委|党总支|党支部|支部|党组|党工委|团委|村委|居委)+$")  # 党支部|办公室 of no one
 
 

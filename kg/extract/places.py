@@ -1,16 +1,19 @@
 """Places: China's administrative divisions from ``kg/data/divisions.tsv`` (MCA codes), found on word bounds.
 
 ``division.v1`` matches full names and short forms of provinces, prefectures and counties; ``town.v1`` matches
-towns and streets (…镇, …乡, …街道) that the divisions file knows; ``village.v1`` villages, which it does not.
+towns and streets (…镇, …乡, …街道) that the divisions file knows; ``village.v1`` villages, which it does not;
+``country.v1`` the world's other countries by their standard Chinese names (``kg/data/countries.tsv``, CLDR).
 Places inside organisation names are not separate mentions: the organisation is ``locatedIn`` them instead.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from ..resources import data_lines
 from .base import FUNCTION_CHARS, HAN, Hit, Text
-from .lexicon import Division, Lexicon, word_tags
+from .lexicon import Division, Gazetteer, Lexicon, word_tags
 
 GLUE_OK = frozenset("在到赴从至于及与、对是和")  # what may stand right before a two-character place name
 TOWN_RE = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:镇|乡|街道)")
@@ -50,7 +53,34 @@ def find_places(t: Text, lex: Lexicon, inside: list[Hit]) -> list[Hit]:
             if divs and free(s, m.end()) and all(m.end() <= a or s >= b for a, b in taken):
                 hits.append(Hit("Place", s, m.end(), name, "town.v1", (("codes", ",".join(d.code for d in divs)),)))
                 break
+    hits += _countries(t, lex, [*spans, *((h.start, h.end) for h in hits)])
     return hits + _villages(t, [*spans, *((h.start, h.end) for h in hits)], hits)
+
+
+@lru_cache(maxsize=1)
+def countries() -> tuple[dict[str, str], Gazetteer]:
+    """Chinese name -> ISO code of every country and territory outside China, and their matcher."""
+    table = {}
+    for line in data_lines("countries.tsv"):
+        code, name = line.split("\t")
+        table[name] = code
+    return table, Gazetteer(table)
+
+
+def _countries(t: Text, lex: Lexicon, taken: list[tuple[int, int]]) -> list[Hit]:
+    """``country.v1``: a country on jieba's word bounds, not inside another name, never a Chinese division of
+    the same name (黑山县 is a county)."""
+    table, gazetteer = countries()
+    starts = t.tokens()[0]
+    bounds = set(starts) | {len(t.text)}
+    out = []
+    for m in gazetteer.finditer(t.text):
+        s, e = m.start(), m.end()
+        if s not in bounds or e not in bounds or m.group(0) in lex.place_names or \
+                any(s < b and a < e for a, b in taken):
+            continue
+        out.append(Hit("Place", s, e, m.group(0), "country.v1", (("country", table[m.group(0)]),)))
+    return out
 
 
 NOT_VILLAGES = frozenset(("驻村", "万村", "一村", "该村", "本村", "全村", "每村", "各村", "进村", "走村", "乡村",

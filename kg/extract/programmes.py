@@ -23,6 +23,7 @@ from .base import HAN, Hit, Text
 from .lexicon import Lexicon, word_tags
 
 QUOTE_RE = re.compile(r"[“‘\"]([^“”‘’\"\n]{2,24})[”’\"]")
+NESTED_RE = re.compile(r"“([^“”‘’\n]{0,12}‘[^“”‘’\n]{1,6}’[^“”‘’\n]{0,12})”")  # “纪企‘廉’动”: a pun in quotes
 TITLE_RE = re.compile(r"《([^《》\n]{2,60})》")
 LAUNCH_RE = re.compile(
     r"(?:组织开展了?|开展了?|实施|推行|启动|推进|深化|出台|建立|打造|创建|探索|组织|参与了?|加入了?)")
@@ -32,6 +33,8 @@ SELF_TRIGGER_RE = re.compile(
     r"(?:行动|工程|计划|机制|制度|模式|平台|品牌|战略|工作法|长制|责任制|提质年|突破年|行动月|活动月|宣传月|服务月|"
     r"清单|热线)$")
 WEAK_TRIGGERS = ("服务", "工作", "要求", "清单", "理念", "体系", "专栏", "栏目", "载体", "系统", "活动")
+LETTER_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+TRAILING_BRACKETS = re.compile(r"(?:\([^()]*\))+$")
 PUNCT_ONLY = re.compile(r"^[\W\d_]+$")
 PUNCT_TRIGGERS = ("工作法", "机制", "模式", "品牌", "平台", "工程", "行动", "清单", "热线", "系统")
 NUMBER_WORD_RE = re.compile(r"^[一二三四五六七八九十两双]+[\u4e00-\u9fff]{1,2}$")
@@ -41,7 +44,8 @@ PROBLEM_VERB_RE = re.compile(r"(?:整治|治理|纠治|整顿|破解|打击)$")
 def find_programmes(t: Text, lex: Lexicon) -> list[Hit]:
     text = t.text
     hits: list[Hit] = []
-    for m in QUOTE_RE.finditer(text):
+    quotes = sorted([*QUOTE_RE.finditer(text), *NESTED_RE.finditer(text)], key=lambda q: q.start())
+    for m in quotes:
         inner = m.group(1).strip()
         after = text[m.end():m.end() + 10]
         trig, gap = None, 0
@@ -52,13 +56,15 @@ def find_programmes(t: Text, lex: Lexicon) -> list[Hit]:
             if tm and PUNCT_ONLY.match(inner) and tm.group(0) not in PUNCT_TRIGGERS:
                 continue  # “12345”政务服务热线: a number is named by the head word, not by 服务 on the way
             if tm and (not re.search(r"[,。;、:!?\s的“”]", after[:gap]) or after[:gap] == "的" and len(inner) >= 4
-                       and tm.group(0) in ("工作要求", "要求", "工作部署")):
+                       and tm.group(0) in ("工作要求", "要求", "工作部署")) or tm and after[:gap] == "等" and \
+                    len(inner) >= 4:  # “甲”“乙”等活动: the last of a list of them
                 trig = tm.group(0)
                 break
         if trig is None and not SELF_TRIGGER_RE.search(inner):
             continue
         formula = NUMBER_WORD_RE.match(inner) and inner not in word_tags()  # “双碳”工作, “四争”行动
-        noun_gap = gap > 0 and (len(inner) >= 4 or formula) and _noun_gap(t, m.end(), m.end() + gap)  # “…”公益服务活动
+        noun_gap = gap > 0 and (len(inner) >= 4 or formula) and (
+            _noun_gap(t, m.end(), m.end() + gap) or after[:gap] == "等")  # “…”公益服务活动, “…”等活动
         if trig and (trig in WEAK_TRIGGERS or len(inner) <= 2 or PUNCT_ONLY.match(inner)) and (
                 gap > 0 and after[:gap] != "的" and not noun_gap and not PUNCT_ONLY.match(inner)
                 or trig in WEAK_TRIGGERS and len(inner) < 4 and not formula and not PUNCT_ONLY.match(inner)):
@@ -81,8 +87,9 @@ def find_programmes(t: Text, lex: Lexicon) -> list[Hit]:
     hits += _unquoted_formulas(t, hits)
     hits += _coordinated(t, hits)
     for m in TITLE_RE.finditer(text):
-        inner = m.group(1)
-        if inner.rstrip(")）").endswith(lex.document_words) or re.search(r"(方案|办法|细则|意见|措施)", inner):
+        inner = LETTER_SPACE.sub("", m.group(1))  # 《某市评 价 指 标 体 系》: a justified column spaces letters out
+        bare = TRAILING_BRACKETS.sub("", inner)  # …指标体系(2022)(试行)
+        if bare.endswith(lex.document_words) or re.search(r"(方案|办法|细则|意见|措施)", inner):
             hits.append(Hit("Programme", m.start(1), m.end(1), inner, "document.v1", (("kind", "document"),)))
     hits += _named_initiatives(t, lex, hits)
     hits += _placed_platforms(t, lex, hits)
@@ -91,15 +98,19 @@ def find_programmes(t: Text, lex: Lexicon) -> list[Hit]:
 
 
 def _noun_gap(t: Text, start: int, end: int) -> bool:
-    """Words between a quoted name and its trigger that are nouns on jieba's word bounds (“…”公益服务活动,
-    “…”访谈专栏): the trigger still names what the quote names."""
+    """Words between a quoted name and its trigger that qualify the trigger, on jieba's word bounds
+    (“…”公益服务活动, “…”访谈专栏, “…”招才引智活动): no function word, no verb that takes the quote as its
+    object (“…”开展活动)."""
     starts, tokens = t.tokens()
     tags = word_tags()
     i = t.token_index(start)
     if starts[i] != start:
         return False
     while i < len(tokens) and starts[i] < end:
-        if starts[i] + len(tokens[i]) > end or not tags.get(tokens[i], "").startswith(("n", "vn")):
+        tag = tags.get(tokens[i], "n")
+        if starts[i] + len(tokens[i]) > end or not HAN.match(tokens[i]) or tag in NOT_IN_NAME_TAGS or \
+                tag.startswith(("ad", "p", "c", "u", "d", "r")) or LAUNCH_RE.fullmatch(tokens[i]) or \
+                tokens[i] in PLATFORM_VERBS:
             return False
         i += 1
     return True
@@ -114,7 +125,7 @@ def _coordinated(t: Text, found: list[Hit]) -> list[Hit]:
     quotes = list(QUOTE_RE.finditer(text))
     out = []
     for k, m in enumerate(quotes):
-        if m.start(1) in by_start or len(m.group(1)) > 8 or m.group(1) in word_tags():
+        if m.start(1) in by_start or len(m.group(1)) > 16 or m.group(1) in word_tags():
             continue
         nxt = quotes[k + 1] if k + 1 < len(quotes) else None
         prv = quotes[k - 1] if k > 0 else None
@@ -226,6 +237,7 @@ def praise_words() -> tuple[str, ...]:
 
 
 INITIATIVE_RE = re.compile(r"([\u4e00-\u9fff]{3,12}?)(服务平台|行动计划|行动|工程|计划|改革|服务|活动)")
+THEME_RE = re.compile(r"([\u4e00-\u9fff]{4,30}?)(主题教育|专题教育|教育实践活动|集中教育)")  # long, but one name
 
 
 def _named_initiatives(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
@@ -234,7 +246,7 @@ def _named_initiatives(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
     text = t.text
     out = []
     for lm in LAUNCH_RE.finditer(text):
-        m = INITIATIVE_RE.match(text, lm.end())
+        m = INITIATIVE_RE.match(text, lm.end()) or THEME_RE.match(text, lm.end())
         if not m or any(h.start <= m.start() < h.end for h in taken):
             continue
         core, trig = m.group(1), m.group(2)

@@ -338,3 +338,30 @@ def test_projects_named_by_their_owner_or_amount_may_use_common_words():
 def test_a_level_word_anchors_a_body_only_when_it_stands_alone():
     assert rule_names("他先后到市民服务中心、口袋公园查看进度。", "Agency") == []
     assert rule_names("市人民调解委员会调解纠纷。", "Organization") == ["市人民调解委员会"]
+
+
+def test_foreign_countries_are_places():
+    text = "产品主要出口至欧盟、英国、日本、坦桑尼亚等市场，米其林轮胎(日本)研发中心也来了。"
+    assert [(n) for n in rule_names(text, "Place")] == ["英国", "日本", "坦桑尼亚"]  # not inside the centre
+    found, _ = hits(text)
+    assert next(h for h in found if h.name == "日本").attr("country") == "JP"
+
+
+def test_a_letter_spaced_policy_title_is_one_document():
+    text = "市司法局出台《潍坊市法治化营商环 境 工 作 评 价 指 标 体 系(2022)(试行)》,科学化搭建评价体系。"
+    assert rule_names(text, "Programme") == ["潍坊市法治化营商环境工作评价指标体系(2022)(试行)"]
+
+
+def test_quoted_activities_in_a_list_and_with_puns():
+    text = "开展“青春有为,奋斗有我”“戏曲进乡村”等活动，开展“纪企‘清’风 护企同行”廉洁教育活动。"
+    assert rule_names(text, "Programme") == ["青春有为,奋斗有我", "戏曲进乡村", "纪企‘清’风 护企同行"]
+
+
+def test_a_theme_education_campaign_is_one_long_name():
+    text = "在全党深入开展学习贯彻新时代党的创新理论主题教育之际，召开座谈会。"
+    assert rule_names(text, "Programme") == ["学习贯彻新时代党的创新理论主题教育"]
+
+
+def test_kinds_of_meetings_and_bodies_are_not_named_ones():
+    assert names("召开攻坚会、“一对一”调度会等会议，研究政策。", "Event") == []
+    assert rule_names("引导市直属商会加强资源整合。", "Organization") == []
