@@ -141,8 +141,11 @@ def reflow(text: str) -> list[Para]:
             starts_block = i == 0
             prev = paras[-1] if paras else None
             if starts_block and b > 0:
-                # across a blank line only a real column run (two lines or more) continues
-                ok = len(blocks[b - 1]) >= 2 or long_lines
+                # across a blank line only a real column run continues: two lines or more, or one full-width
+                # line of running prose (its commas say it is no headline)
+                last = blocks[b - 1][-1]
+                ok = len(blocks[b - 1]) >= 2 or long_lines or bool(
+                    INNER_PUNCT.search(last.text) and page_width and last.width >= 0.75 * page_width)
                 line_width = _block_width(blocks[b - 1], page_width) if ok else 0
             else:
                 line_width = width

@@ -67,6 +67,15 @@ def test_column_reflow_joins_broken_words():
     assert "市委常委、副市长赵刚出席会议并讲话。" in joined
 
 
+def test_a_full_width_line_alone_between_blank_lines_continues():
+    text = ("本报讯 全市汽车产业链条不断延伸,零部件\n配套企业发展势头良好,产业发展稳定。\n\n"
+            "——在下游,以华昱汽车、宏达\n\n管业为主的行业企业,依托龙头企业\n需求,着力发展配套零部件。\n\n"
+            "产业链协同发展\n\n")
+    texts = [p.text for p in reflow(text)]
+    assert "——在下游,以华昱汽车、宏达管业为主的行业企业,依托龙头企业需求,着力发展配套零部件。" in texts
+    assert "产业链协同发展" in texts  # a short headline line still stands alone
+
+
 def test_headline_first_layout():
     arts = segment(_page(HEADLINE_FIRST, "2024-03-02.txt"))
     assert [a.headline for a in arts] == ["前两月全市外贸增长", "春耕备耕忙"]

@@ -335,7 +335,8 @@ def find_central(t: Text, lex: Lexicon) -> list[Hit]:
 
 
 LIST_END = re.compile(r"等(?:[\u4e00-\u9fff\d]{0,24}?)(?:企业|公司|巨头|厂商)")
-LEADER_LIST = re.compile(r"以([^,。;:!?“”《》\n]{2,40}?)等?为(?:龙头|代表|引领|主导|骨干)")
+LEADER_LIST = re.compile(r"以([^,。;:!?“”《》\n]{2,40}?)等?为"
+                         r"(?:龙头|代表|引领|主导|骨干|主(?=的?[\u4e00-\u9fff]{0,6}企业))")
 ITEM_SEP = re.compile(r"、|和|与|及")
 
 

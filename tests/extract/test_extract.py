@@ -241,6 +241,7 @@ def test_leaders_of_an_industry_are_enterprises():
     text = "汽车零部件方面，形成了以恒达汽车和光明电器为龙头、以华昱、春风等为骨干的产业集群。"
     assert rule_names(text, "Enterprise") == ["恒达汽车", "光明电器", "华昱"]  # 春风 is a common word: unsure
     assert rule_names("以山东、江苏为龙头，以汽车和化工为主导。", "Enterprise") == []
+    assert rule_names("以华昱汽车、宏达管业为主的行业企业发展壮大。", "Enterprise") == ["华昱汽车", "宏达管业"]
 
 
 def test_units_of_a_university_or_hospital_keep_their_parent():
