@@ -206,6 +206,15 @@ def _academic_parent(t: Text, suffix_start: int, suffix: str, lex: Lexicon) -> i
     return None
 
 
+def _beside_designation(text: str, start: int, end: int) -> bool:
+    """A name in a list of ranks (国家级工程技术研究中心、省制造业创新中心、省重点实验室): one of the kinds."""
+    before = re.split(r"[,。;:!?]", text[max(0, start - 20):start])[-1].split("、")
+    after = re.split(r"[,。;:!?]", text[end:end + 20])[0].split("、")
+    neighbours = ([before[-2]] if len(before) > 1 and before[-1] == "" else []) + \
+        ([after[1]] if len(after) > 1 and after[0] == "" else [])
+    return any(DESIGNATION.match(n) for n in neighbours)
+
+
 def _quoted_brand(t: Text, edge: int, lex: Lexicon) -> int:
     """A quoted brand right before the name is part of it: “蓝马甲”志愿服务协会, “两新”工委. Not a quoted phrase
     before a place-named body (惩治“蝇贪”|某某区纪委) or after a level word (村“两委”办公室: every village's)."""
@@ -281,7 +290,8 @@ def find_suffixed(t: Text, lex: Lexicon) -> list[Hit]:
         if not anchored and len(core) <= 4 and _generic(t, start, m.start()):
             continue
         if DESIGNATION.match(core) or ORGAN_WORDS.match(core) or \
-                LEVEL_LIST_BEFORE.search(text, max(0, start - 16), start):
+                LEVEL_LIST_BEFORE.search(text, max(0, start - 16), start) or \
+                core[0] in LEVELS and _beside_designation(text, start, m.end()):
             continue  # a kind of body or the body of a unit left unnamed, not one named body
         typ = lex.org_suffix[suffix]
         hits.append(Hit(typ, start, m.end(), text[start:m.end()], "org_suffix.v1", (("suffix", suffix),)))

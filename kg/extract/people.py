@@ -296,8 +296,9 @@ def _chain(text: str, m: re.Match, title_by_end, hits_by_end, lex: Lexicon) -> l
         org, typ, seg_start = _org_before(hits_by_end, text, cur.start(), lex)
         quoted = QUOTED_BEFORE.search(text, max(0, seg_start - 12), seg_start) if not org else None
         organ = next((o for o in PARTY_ORGANS if title.startswith(o) and len(title) > len(o)), "")
-        if quoted and organ:  # “两新”工委书记: the quoted word and 工委 name the body
+        if quoted and organ:  # “两新”工委书记: the quoted word and 工委 name the body, 书记 is the post
             org, typ = quoted.group(0)[1:] + organ, "Agency"
+            title = title[len(organ):]
         segments.append((title, org, typ, seg_start))
         prev = None
         if text[seg_start - 1:seg_start] == "、":

@@ -71,6 +71,8 @@ def find_programmes(t: Text, lex: Lexicon) -> list[Hit]:
             continue  # “给力”的服务, “负面”台账清单, “一对一”服务: a weak or distant trigger needs a real name
         if PUNCT_ONLY.match(inner) and trig not in PUNCT_TRIGGERS:
             continue
+        if len(inner) <= 2 and inner in word_tags() and not formula:
+            continue  # “负面”台账: a dictionary word is a description, not a name
         if lex.event_suffix_re.search(inner + (trig or "")) and not trig:
             continue
         name, begin = inner, m.start(1)

@@ -204,7 +204,7 @@ def test_a_person_who_says_what_they_are():
 def test_a_chain_goes_on_past_a_quoted_organ():
     _, facts = hits("据潍城区委社会工作部部长、“两新”工委书记孟庆华介绍，")
     assert {(f.o, f.attr("org")) for f in facts if f.p == "holdsPost"} == {
-        ("部长", "潍城区委社会工作部"), ("工委书记", "潍城区委“两新”工委")}
+        ("部长", "潍城区委社会工作部"), ("书记", "潍城区委“两新”工委")}
 
 
 def test_central_bodies_by_name_or_press_short_form():
@@ -366,3 +366,14 @@ def test_a_theme_education_campaign_is_one_long_name():
 def test_kinds_of_meetings_and_bodies_are_not_named_ones():
     assert names("召开攻坚会、“一对一”调度会等会议，研究政策。", "Event") == []
     assert rule_names("引导市直属商会加强资源整合。", "Organization") == []
+
+
+def test_a_body_in_a_list_of_ranks_is_a_kind():
+    text = "已建成国家级工程技术研究中心、省制造业创新中心、省重点实验室等平台44家。"
+    assert rule_names(text, "Organization") == []
+    assert rule_names("市环保协会、市书法家协会联合开展活动。", "Organization") == ["市环保协会", "市书法家协会"]
+
+
+def test_a_ledger_is_named_but_a_dictionary_word_is_not():
+    text = "建立“红绿黄”台账，建立“负面”台账清单。"
+    assert rule_names(text, "Programme") == ["红绿黄"]
