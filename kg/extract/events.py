@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .base import HAN, Hit, Text, clean_name
+from .base import FUNCTION_CHARS, HAN, Hit, Text, clean_name
 from .lexicon import Lexicon
 
 CLAUSE_STOP = re.compile(r"[,。;:!?、\n()]|——")
@@ -118,11 +118,12 @@ def find_projects(t: Text, lex: Lexicon, orgs: list[Hit]) -> list[Hit]:
 
     text = t.text
     hits = []
-    starts = t.tokens()[0]
+    starts, tokens = t.tokens()
     for m in re.finditer("项目", text):
         start = _clause_name(text, m.end(), 36)
         if start not in set(starts):  # a one-character lead inside a word (中|和能源) cuts no name
             start = starts[t.token_index(start)]
+        start = _glued_lead(t, start)
         for o in orgs:  # 华新科技有限公司智能装备产业园项目: the owner is not part of the project's name
             if o.start <= start < o.end or (start <= o.start and o.end <= m.start()):
                 start = max(start, o.end)
@@ -158,6 +159,20 @@ LEAD_VERB_WORDS = ("建", "建设", "实施", "推进", "启动", "开工", "签
                    "建立", "探索", "组织", "打造", "开展一系列", "一系列")
 GENERIC_PROJECT_END = ("重点", "重大", "民生", "市级", "省级", "专项债券", "特色经营", "签约", "建设", "招商", "合作",
                        "产业", "各类", "年产", "改造")
+
+
+def _glued_lead(t: Text, start: int) -> int:
+    """的|中|和|能源: a name cut after 和 when 和 is a character of a name jieba did not know (one character
+    before it, itself after a function word or punctuation)."""
+    starts, tokens = t.tokens()
+    k = t.token_index(start - 1) if start > 0 else -1
+    if k < 2 or tokens[k] not in ("和", "与", "及") or starts[k] + 1 != start:
+        return start
+    first, before = tokens[k - 1], tokens[k - 2]
+    if len(first) == 1 and HAN.match(first) and first not in FUNCTION_CHARS and (
+            before in FUNCTION_CHARS or not HAN.match(before[-1])):
+        return starts[k - 1]
+    return start
 
 
 def _trim_lead(t: Text, start: int, end: int) -> int:

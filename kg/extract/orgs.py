@@ -392,6 +392,7 @@ def _list_items(t: Text, lex: Lexicon, items: list[tuple[int, int]], taken: Span
     starts, tokens = t.tokens()
     tags = word_tags()
     out = []
+    common = []  # short names made of common words: companies only beside a name that is one (以中通、时风为龙头)
     for begin, end in items:
         i = t.token_index(begin)
         while i < len(tokens) and starts[i] < end:
@@ -407,17 +408,25 @@ def _list_items(t: Text, lex: Lexicon, items: list[tuple[int, int]], taken: Span
         if starts[i] != begin and begin != glued_start or starts[k] + len(tokens[k]) != end:
             continue
         toks = [text[max(begin, starts[j]):starts[j] + len(tokens[j])] for j in range(i, k + 1)]
-        if any(tags.get(x, "").startswith(("v", "r")) for x in toks) or \
-                name in tags and tags[name] not in ("nz", "nt", "nrt", "nr") or name[0] in "这那该本各每其此":
+        if any(tags.get(x, "").startswith(("v", "r")) for x in toks) or name[0] in "这那该本各每其此":
+            continue
+        if name in tags and tags[name] not in ("nz", "nt", "nrt", "nr"):
+            if len(toks) == 1 and len(name) <= 4 and tags[name].startswith("n") and tags[name] != "ns" and \
+                    name not in lex.stop_words:
+                common.append(Hit("Enterprise", begin, end, name, "enterprise_list.v1"))
             continue
         brand = toks[-1] in industry_words() and len(name) - len(toks[-1]) >= 2
+        if len(toks) == 1 and tags.get(toks[0]) == "ns":
+            continue  # a place (以山东、江苏为龙头), not a company
         if not brand and not any(tags.get(x) is None or tags.get(x) in PROPER_TAGS for x in toks) and \
                 lex.org_suffix.get(toks[-1]) != "Enterprise":
             continue
-        if len(toks) == 1 and tags.get(toks[0]) == "ns":
-            continue  # a place (以山东、江苏为龙头), not a company
         out.append(Hit("Enterprise", begin, end, name, "enterprise_list.v1"))
         taken.add(out[-1])
+    if out and len(common) < len(out) + 1:  # the list is of companies: its one-word items are too
+        out = sorted(out + common, key=lambda h: h.start)
+        for h in common:
+            taken.add(h)
     return out
 
 

@@ -76,8 +76,8 @@ def find_programmes(t: Text, lex: Lexicon) -> list[Hit]:
         if lex.event_suffix_re.search(inner + (trig or "")) and not trig:
             continue
         name, begin = inner, m.start(1)
-        if PUNCT_ONLY.match(inner) or len(inner) < 2:
-            name = inner + after[:gap] + (trig or "")  # “456”工作法 -> 456工作法, “12345”政务服务热线
+        if (PUNCT_ONLY.match(inner) or len(inner) < 2) and trig != "品牌":
+            name = inner + after[:gap] + (trig or "")  # “456”工作法 -> 456工作法, “12345”政务服务热线; “2046”品牌
         elif trig and PROBLEM_VERB_RE.search(text, max(0, m.start() - 4), m.start()):
             verb = PROBLEM_VERB_RE.search(text, max(0, m.start() - 4), m.start())
             begin = verb.start()  # 整治“重复检查、多头执法”攻坚行动: the quote names the problems, not the campaign
@@ -239,6 +239,7 @@ def praise_words() -> tuple[str, ...]:
 
 
 INITIATIVE_RE = re.compile(r"([\u4e00-\u9fff]{3,12}?)(服务平台|行动计划|行动|工程|计划|改革|服务|活动)")
+CAMPAIGN_RE = re.compile(r"([\u4e00-\u9fff]{3,16}?)(专项行动|攻坚行动|集中行动)")  # named in full, trigger and all
 THEME_RE = re.compile(r"([\u4e00-\u9fff]{4,30}?)(主题教育|专题教育|教育实践活动|集中教育)")  # long, but one name
 
 
@@ -248,7 +249,7 @@ def _named_initiatives(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
     text = t.text
     out = []
     for lm in LAUNCH_RE.finditer(text):
-        m = INITIATIVE_RE.match(text, lm.end()) or THEME_RE.match(text, lm.end())
+        m = CAMPAIGN_RE.match(text, lm.end()) or INITIATIVE_RE.match(text, lm.end()) or THEME_RE.match(text, lm.end())
         if not m or any(h.start <= m.start() < h.end for h in taken):
             continue
         core, trig = m.group(1), m.group(2)

@@ -239,7 +239,8 @@ def test_names_in_a_list_of_enterprises():
 
 def test_leaders_of_an_industry_are_enterprises():
     text = "汽车零部件方面，形成了以恒达汽车和光明电器为龙头、以华昱、春风等为骨干的产业集群。"
-    assert rule_names(text, "Enterprise") == ["恒达汽车", "光明电器", "华昱"]  # 春风 is a common word: unsure
+    # 春风 is a common word, a company only beside one that is surely a name (华昱): one list, one kind
+    assert rule_names(text, "Enterprise") == ["恒达汽车", "光明电器", "华昱", "春风"]
     assert rule_names("以山东、江苏为龙头，以汽车和化工为主导。", "Enterprise") == []
     assert rule_names("以华昱汽车、宏达管业为主的行业企业发展壮大。", "Enterprise") == ["华昱汽车", "宏达管业"]
 
@@ -377,3 +378,13 @@ def test_a_body_in_a_list_of_ranks_is_a_kind():
 def test_a_ledger_is_named_but_a_dictionary_word_is_not():
     text = "建立“红绿黄”台账，建立“负面”台账清单。"
     assert rule_names(text, "Programme") == ["红绿黄"]
+
+
+def test_a_project_whose_owner_jieba_cut_into_characters():
+    text = "投资165亿元的中和能源绿电储能新材料项目签约落地。"
+    assert rule_names(text, "Project") == ["中和能源绿电储能新材料项目"]
+    assert rule_names("推进道路和桥梁改造项目建设。", "Project") != ["路和桥梁改造项目"]
+
+
+def test_a_brand_named_by_a_number():
+    assert rule_names("升级“4012”品牌，推广“456”工作法。", "Programme") == ["4012", "456工作法"]
