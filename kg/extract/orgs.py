@@ -206,6 +206,9 @@ def _academic_parent(t: Text, suffix_start: int, suffix: str, lex: Lexicon) -> i
     return None
 
 
+ELSEWHERE = re.compile(r"(?:异地|各地|外地|驻外)(?:[\u4e00-\u9fff]{2,6}、)*$")
+
+
 def _beside_designation(text: str, start: int, end: int) -> bool:
     """A name in a list of ranks (国家级工程技术研究中心、省制造业创新中心、省重点实验室): one of the kinds."""
     before = re.split(r"[,。;:!?]", text[max(0, start - 20):start])[-1].split("、")
@@ -289,6 +292,8 @@ def find_suffixed(t: Text, lex: Lexicon) -> list[Hit]:
             continue
         if not anchored and len(core) <= 4 and _generic(t, start, m.start()):
             continue
+        if core in lex.place_names and ELSEWHERE.search(text, max(0, start - 30), start):
+            continue  # 开展异地山东、聊城商会走访: the chambers of a place's people elsewhere, a kind
         if DESIGNATION.match(core) or ORGAN_WORDS.match(core) or \
                 LEVEL_LIST_BEFORE.search(text, max(0, start - 16), start) or \
                 core[0] in LEVELS and _beside_designation(text, start, m.end()):

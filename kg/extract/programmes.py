@@ -26,12 +26,12 @@ QUOTE_RE = re.compile(r"[“‘\"]([^“”‘’\"\n]{2,24})[”’\"]")
 NESTED_RE = re.compile(r"“([^“”‘’\n]{0,12}‘[^“”‘’\n]{1,6}’[^“”‘’\n]{0,12})”")  # “纪企‘廉’动”: a pun in quotes
 TITLE_RE = re.compile(r"《([^《》\n]{2,60})》")
 LAUNCH_RE = re.compile(
-    r"(?:组织开展了?|开展了?|实施|推行|启动|推进|深化|出台|建立|打造|创建|探索|组织|参与了?|加入了?)")
+    r"(?:组织开展了?|开展了?|实施|推行|启动|推进|深化|出台|建立|打造|创建|探索|组织|参与了?|加入了?|建设)")
 NUMERALS = "一二三四五六七八九十两"
 GENERIC_TRIGGERS = ("行动", "活动", "服务", "工作")
 SELF_TRIGGER_RE = re.compile(
     r"(?:行动|工程|计划|机制|制度|模式|平台|品牌|战略|工作法|长制|责任制|提质年|突破年|行动月|活动月|宣传月|服务月|"
-    r"清单|热线)$")
+    r"清单|热线|[\u4e00-\u9fff]{2}贷)$")  # “某某贷”: a bank's loan product
 WEAK_TRIGGERS = ("服务", "工作", "要求", "清单", "理念", "体系", "专栏", "栏目", "载体", "系统", "活动")
 LETTER_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 TRAILING_BRACKETS = re.compile(r"(?:\([^()]*\))+$")
@@ -240,6 +240,8 @@ def praise_words() -> tuple[str, ...]:
 
 INITIATIVE_RE = re.compile(r"([\u4e00-\u9fff]{3,12}?)(服务平台|行动计划|行动|工程|计划|改革|服务|活动)")
 CAMPAIGN_RE = re.compile(r"([\u4e00-\u9fff]{3,16}?)(专项行动|攻坚行动|集中行动)")  # named in full, trigger and all
+# a pilot zone a government builds is a policy programme, not a place: 建设某某生态保护先行区
+ZONE_RE = re.compile(r"([\u4e00-\u9fff]{4,16}?)(先行区|示范区|试验区|先行示范区)(?!管委会|管理委员会|党工委|工委)")
 THEME_RE = re.compile(r"([\u4e00-\u9fff]{4,30}?)(主题教育|专题教育|教育实践活动|集中教育)")  # long, but one name
 
 
@@ -249,7 +251,8 @@ def _named_initiatives(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
     text = t.text
     out = []
     for lm in LAUNCH_RE.finditer(text):
-        m = CAMPAIGN_RE.match(text, lm.end()) or INITIATIVE_RE.match(text, lm.end()) or THEME_RE.match(text, lm.end())
+        m = CAMPAIGN_RE.match(text, lm.end()) or INITIATIVE_RE.match(text, lm.end()) or \
+            THEME_RE.match(text, lm.end()) or ZONE_RE.match(text, lm.end())
         if not m or any(h.start <= m.start() < h.end for h in taken):
             continue
         core, trig = m.group(1), m.group(2)

@@ -388,3 +388,10 @@ def test_a_project_whose_owner_jieba_cut_into_characters():
 
 def test_a_brand_named_by_a_number():
     assert rule_names("升级“4012”品牌，推广“456”工作法。", "Programme") == ["4012", "456工作法"]
+
+
+def test_pilot_zones_loan_products_and_chambers_elsewhere():
+    text = "今年是山东省建设黄河流域生态保护先行区的开局之年，该行将80万元“惠农好贷”打到了他的账户上。"
+    assert rule_names(text, "Programme") == ["黄河流域生态保护先行区", "惠农好贷"]
+    assert rule_names("开展异地山东、潍坊商会走访交流活动。", "Organization") == []
+    assert rule_names("建设高新技术产业示范区管委会大楼。", "Programme") == []
