@@ -8,6 +8,7 @@
   counting the list before it (新区、园区、景区“三区共建”).
 - ``numbered_formula.v1``: an unquoted formula that repeats its numeral (双推双评, 一户一档).
 - ``named_initiative.v1``: an unquoted initiative after a launching verb: 开展企业能效诊断行动, 实施人才强企工程.
+- ``policy_package.v1``: a numbered package of measures (某某促就业15条, 国家12条稳外贸政策).
 - ``placed_platform.v1``: an unquoted platform, system or hotline named after its place (某市智慧金融服务平台).
 - ``document.v1``: a 《》 title ending in a document word (方案, 细则, 意见 …).
 - ``slogan.v1``: a numbered slogan spelled out on the page (“两创一强” ↔ 创新创业、强基础).
@@ -94,6 +95,7 @@ def find_programmes(t: Text, lex: Lexicon) -> list[Hit]:
         if bare.endswith(lex.document_words) or re.search(r"(方案|办法|细则|意见|措施)", inner):
             hits.append(Hit("Programme", m.start(1), m.end(1), inner, "document.v1", (("kind", "document"),)))
     hits += _named_initiatives(t, lex, hits)
+    hits += _packages(t, hits)
     hits += _placed_platforms(t, lex, hits)
     hits += _slogans(t, lex, hits)
     return hits
@@ -245,6 +247,46 @@ ZONE_RE = re.compile(r"([\u4e00-\u9fff]{4,16}?)(先行区|示范区|试验区|�
 THEME_RE = re.compile(r"([\u4e00-\u9fff]{4,30}?)(主题教育|专题教育|教育实践活动|集中教育)")  # long, but one name
 
 
+TERM_RE = re.compile(r"[一二三四五六七八九十百千两\d]+(?:年|天|日|个月)")
+COUNTED_THINGS = ("建议", "意见", "线索", "问题", "生产线", "举措", "经验", "道路", "河流", "线路", "信息", "措施")
+POLICY_VERBS = re.compile(r"(?:出台|制定|执行|落实|印发|推出|实施|兑现)了?")
+# numbered policy packages: 某某促就业15条, 国家12条稳外贸政策, 8条配套措施
+PACKAGE_AFTER_RE = re.compile(r"([\u4e00-\u9fff]{3,12}?)\s?(\d{1,3})\s?条(?=[、,。;:!?)”等\s]|$)")
+PACKAGE_BEFORE_RE = re.compile(
+    r"(?:(国家|省|市|县)\s?)?(\d{1,3})\s?条((?![等的])[\u4e00-\u9fff]{2,12}?(?:政策|措施))")
+PACKAGE_QUOTED_RE = re.compile(
+    r"(国家|省|市|县)?“([^“”\n]{2,8})”([\u4e00-\u9fff]{0,8}?)\s?(?:\d+批)?\s?\d+项(政策|措施)")
+
+
+def _packages(t: Text, taken: list[Hit]) -> list[Hit]:
+    """``policy_package.v1``: a numbered package of policy measures, named by its count (稳就业促增收15条,
+    国家12条稳外贸政策); the name starts after the verb or separator before it (制定出台|…, 、|…)."""
+    text = t.text
+    out = []
+    for m in PACKAGE_AFTER_RE.finditer(text):
+        start = m.start(1)
+        head = text[start:m.end(1)]
+        for v in POLICY_VERBS.finditer(head):
+            start = m.start(1) + v.end()
+        core = text[start:m.end(1)]
+        if len(core) < 3 or any(h.start < m.end() and start < h.end for h in taken + out):
+            continue
+        if core.endswith(COUNTED_THINGS):
+            continue  # 诊断建议113条, 问题线索10条: a count of things, not a package
+        out.append(Hit("Programme", start, m.end(), f"{core}{m.group(2)}条", "policy_package.v1"))
+    for m in PACKAGE_BEFORE_RE.finditer(text):
+        if any(h.start < m.end() and m.start() < h.end for h in taken + out):
+            continue
+        name = f"{m.group(1) or ''}{m.group(2)}条{m.group(3)}"
+        out.append(Hit("Programme", m.start(), m.end(), name, "policy_package.v1"))
+    for m in PACKAGE_QUOTED_RE.finditer(text):  # 省“稳中求进”高质量发展4批284项政策: named by its quoted slogan
+        if any(h.start < m.end() and m.start() < h.end for h in taken + out):
+            continue
+        name = f"{m.group(1) or ''}“{m.group(2)}”{m.group(3)}{m.group(4)}"
+        out.append(Hit("Programme", m.start(), m.end(), name, "policy_package.v1"))
+    return out
+
+
 def _named_initiatives(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
     from .orgs import _generic
 
@@ -267,7 +309,8 @@ def _named_initiatives(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
             continue  # 打造县域智慧金融服务平台: a kind of platform for every county, not one platform
         if trig in ("服务", "活动") and len(core) < 5:
             continue
-        name = core if trig in GENERIC_TRIGGERS else core + trig
+        # 开展企业能效诊断行动 names 企业能效诊断; a campaign with a term (三年攻坚突破行动) keeps 行动
+        name = core if trig in GENERIC_TRIGGERS and not TERM_RE.search(core) else core + trig
         out.append(Hit("Programme", m.start(), m.end(1) if name == core else m.end(), name, "named_initiative.v1",
                        (("trigger", trig),)))
     return out

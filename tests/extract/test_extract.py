@@ -395,3 +395,15 @@ def test_pilot_zones_loan_products_and_chambers_elsewhere():
     assert rule_names(text, "Programme") == ["黄河流域生态保护先行区", "惠农好贷"]
     assert rule_names("开展异地山东、潍坊商会走访交流活动。", "Organization") == []
     assert rule_names("建设高新技术产业示范区管委会大楼。", "Programme") == []
+
+
+def test_numbered_policy_packages():
+    text = ("制定出台稳就业促增收15条、工业发展12条等一系列政策包，严格执行国家33条稳经济一揽子政策及 19 条接续政策、"
+            "省“稳中求进”高质量发展3批120项政策。共梳理出诊断建议113条，问题线索10条。")
+    assert rule_names(text, "Programme") == ["稳就业促增收15条", "工业发展12条", "国家33条稳经济一揽子政策",
+                                             "19条接续政策", "省“稳中求进”高质量发展政策"]
+
+
+def test_a_campaign_with_a_term_keeps_its_trigger():
+    text = "大力实施工业强县三年攻坚行动，并开展企业能效诊断行动。"
+    assert names(text, "Programme") == ["工业强县三年攻坚行动", "企业能效诊断"]
