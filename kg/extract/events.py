@@ -145,6 +145,8 @@ def find_projects(t: Text, lex: Lexicon, orgs: list[Hit]) -> list[Hit]:
         attrs: tuple[tuple[str, str], ...] = ()
         s0, e0 = t.sentences.around(m.start())
         am = AMOUNT_RE.search(text, s0, e0)
+        if not owned and len(core) <= 4 and not am and not CAPACITY_RE.search(text, s0, e0):
+            continue  # 修路、建光伏发电项目、种树: a short name with no owner, amount or size is a kind of work
         if am:
             unit = am.group(2) if am.group(2).endswith("元") else am.group(2) + "元"
             attrs = (("amount", am.group(1)), ("unit", unit))

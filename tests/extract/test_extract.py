@@ -407,3 +407,8 @@ def test_numbered_policy_packages():
 def test_a_campaign_with_a_term_keeps_its_trigger():
     text = "大力实施工业强县三年攻坚行动，并开展企业能效诊断行动。"
     assert names(text, "Programme") == ["工业强县三年攻坚行动", "企业能效诊断"]
+
+
+def test_a_short_project_with_no_owner_amount_or_size_is_a_kind_of_work():
+    assert rule_names("他带领村民修路、建风力发电项目、种树。", "Project") == []
+    assert rule_names("总投资2亿元的风力发电项目开工。", "Project") == ["风力发电项目"]
