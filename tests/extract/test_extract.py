@@ -412,3 +412,8 @@ def test_a_campaign_with_a_term_keeps_its_trigger():
 def test_a_short_project_with_no_owner_amount_or_size_is_a_kind_of_work():
     assert rule_names("他带领村民修路、建风力发电项目、种树。", "Project") == []
     assert rule_names("总投资2亿元的风力发电项目开工。", "Project") == ["风力发电项目"]
+
+
+def test_a_campaign_that_a_meeting_deploys():
+    text = "会议安排部署全市危化品运输安全整治提升专项行动和专班运行工作。"
+    assert rule_names(text, "Programme") == ["全市危化品运输安全整治提升专项行动"]
