@@ -42,7 +42,7 @@ def find_places(t: Text, lex: Lexicon, inside: list[Hit]) -> list[Hit]:
             continue  # 产业|兴县: a two-character name glued to a word before it is part of a phrase
         hits.append(Hit("Place", s, e, m.group(0), "division.v1", (("codes", ",".join(d.code for d in divs)),)))
     taken = [(h.start, h.end) for h in hits]
-    for m in TOWN_RE.finditer(text):
+    for m in _town_matches(text):
         if text[m.end():m.end() + 1] in ("村", "镇", "级"):
             continue  # 乡村, 乡镇
         for s in range(m.start(), m.end() - 1):
@@ -55,6 +55,26 @@ def find_places(t: Text, lex: Lexicon, inside: list[Hit]) -> list[Hit]:
                 break
     hits += _countries(t, lex, [*spans, *((h.start, h.end) for h in hits)])
     return hits + _villages(t, [*spans, *((h.start, h.end) for h in hits)], hits)
+
+
+TOWN_END = re.compile(r"镇|乡|街道")
+HAN_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,5}$")
+
+
+def _town_matches(text: str):
+    """``TOWN_RE.finditer(text)``, found from the town words back: a regex that opens on any Han character is
+    tried at every position of the text, the town words are few."""
+    pos = 0
+    for e in TOWN_END.finditer(text):
+        if e.start() < pos:
+            continue
+        run = HAN_BEFORE.search(text, max(pos, e.start() - 5), e.start())
+        if run is None:
+            continue
+        m = TOWN_RE.match(text, run.start())
+        if m is not None:
+            pos = m.end()
+            yield m
 
 
 @lru_cache(maxsize=1)

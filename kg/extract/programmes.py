@@ -251,7 +251,8 @@ TERM_RE = re.compile(r"[一二三四五六七八九十百千两\d]+(?:年|天|�
 COUNTED_THINGS = ("建议", "意见", "线索", "问题", "生产线", "举措", "经验", "道路", "河流", "线路", "信息", "措施")
 POLICY_VERBS = re.compile(r"(?:出台|制定|执行|落实|印发|推出|实施|兑现)了?")
 # numbered policy packages: 某某促就业15条, 国家12条稳外贸政策, 8条配套措施
-PACKAGE_AFTER_RE = re.compile(r"([\u4e00-\u9fff]{3,12}?)\s?(\d{1,3})\s?条(?=[、,。;:!?)”等\s]|$)")
+PACKAGE_COUNT_RE = re.compile(r"(\d{1,3})\s?条(?=[、,。;:!?)”等\s]|$)")  # the count first: a Han-led regex is slow
+HAN_RUN_END = re.compile(r"[\u4e00-\u9fff]{3,12}\s?$")
 PACKAGE_BEFORE_RE = re.compile(
     r"(?:(国家|省|市|县)\s?)?(\d{1,3})\s?条((?![等的])[\u4e00-\u9fff]{2,12}?(?:政策|措施))")
 PACKAGE_QUOTED_RE = re.compile(
@@ -262,18 +263,21 @@ def _packages(t: Text, taken: list[Hit]) -> list[Hit]:
     """``policy_package.v1``: a numbered package of policy measures, named by its count (稳就业促增收15条,
     国家12条稳外贸政策); the name starts after the verb or separator before it (制定出台|…, 、|…)."""
     text = t.text
-    out = []
-    for m in PACKAGE_AFTER_RE.finditer(text):
-        start = m.start(1)
-        head = text[start:m.end(1)]
-        for v in POLICY_VERBS.finditer(head):
-            start = m.start(1) + v.end()
-        core = text[start:m.end(1)]
+    out: list[Hit] = []
+    if "条" not in text and "项" not in text:
+        return out  # most articles: no count to look at
+    for m in PACKAGE_COUNT_RE.finditer(text):
+        run = HAN_RUN_END.search(text, max(0, m.start() - 13), m.start())
+        if run is None:
+            continue
+        head = run.group(0).rstrip()
+        start = run.start() + max((v.end() for v in POLICY_VERBS.finditer(head)), default=0)
+        core = text[start:run.start() + len(head)]
         if len(core) < 3 or any(h.start < m.end() and start < h.end for h in taken + out):
             continue
         if core.endswith(COUNTED_THINGS):
             continue  # 诊断建议113条, 问题线索10条: a count of things, not a package
-        out.append(Hit("Programme", start, m.end(), f"{core}{m.group(2)}条", "policy_package.v1"))
+        out.append(Hit("Programme", start, m.end(), f"{core}{m.group(1)}条", "policy_package.v1"))
     for m in PACKAGE_BEFORE_RE.finditer(text):
         if any(h.start < m.end() and m.start() < h.end for h in taken + out):
             continue

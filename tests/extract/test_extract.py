@@ -1,10 +1,13 @@
 """Extractors on small texts written for the tests (not seed sentences): each rule does its job."""
 
+import random
+
 import pytest
 
 from kg.extract import extract_text
 from kg.extract.base import Text
 from kg.extract.lexicon import lexicon
+from kg.extract.places import TOWN_RE, _town_matches
 from kg.extract.relations import find_relations
 from kg.read import normalise
 
@@ -417,3 +420,11 @@ def test_a_short_project_with_no_owner_amount_or_size_is_a_kind_of_work():
 def test_a_campaign_that_a_meeting_deploys():
     text = "会议安排部署全市危化品运输安全整治提升专项行动和专班运行工作。"
     assert rule_names(text, "Programme") == ["全市危化品运输安全整治提升专项行动"]
+
+
+def test_towns_found_from_their_town_word_as_by_the_plain_regex():
+    rng = random.Random(7)
+    alphabet = "镇乡街道村一二三王李,。 \n聊城市县区"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert [m.span() for m in _town_matches(text)] == [m.span() for m in TOWN_RE.finditer(text)], text
