@@ -147,7 +147,10 @@ def _left_edge(t: Text, suffix_start: int, lex: Lexicon) -> int:
         piece = text[starts[i]:edge]
         if not piece or not all(HAN.match(c) or c.isalnum() or c in "()·" for c in piece):
             break
-        if piece in lex.stop_words or piece in DETERMINERS or piece in FUNCTION_CHARS:
+        if piece in lex.stop_words and not (edge == suffix_start and tags.get(piece) == "vn" and i > 0 and
+                                            tags.get(tokens[i - 1], "") in ("n", "nz", "j", "nt")):
+            break  # 与…合作 stops a name; 产学研|合作|促进会: a noun before, the suffix right after, it is inside
+        if piece in DETERMINERS or piece in FUNCTION_CHARS:
             break
         if tags.get(piece) in STOP_TAGS and not (len(piece) == 1 and _in_single_run(tokens, i)):
             break  # 天 of 江苏|天|源|电缆 is no time word: jieba cut an unknown name into characters

@@ -141,7 +141,27 @@ def _villages(t: Text, taken: list[tuple[int, int]], towns: list[Hit]) -> list[H
         if end - start < 3 or any(s < end and start < e for s, e in taken):
             continue
         hits.append(Hit("Place", start, end, text[start:end], "village.v1"))
-    return hits
+    return hits + _listed_villages(t, taken, hits)
+
+
+def _listed_villages(t: Text, taken: list[tuple[int, int]], villages: list[Hit]) -> list[Hit]:
+    """A village named by common words (纸坊村) right before another village in a list (纸坊村、苏堂村): items of
+    one list are of one kind."""
+    text = t.text
+    bounds = set(t.tokens()[0])
+    out = []
+    for h in villages:
+        end = h.start - 1
+        if end < 3 or text[end] != "、" or text[end - 1] != "村":
+            continue
+        for start in (end - 3, end - 4, end - 2):  # 纸坊村 first, then 王家庄村, 苏村
+            name = text[start:end]
+            if start >= 0 and start in bounds and all(HAN.match(c) for c in name) and name not in NOT_VILLAGES and \
+                    (start == 0 or not HAN.match(text[start - 1]) or text[start - 1] in FUNCTION_CHARS) and \
+                    not any(s < end and start < e for s, e in taken):
+                out.append(Hit("Place", start, end, name, "village.v1"))
+                break
+    return out
 
 
 def _proper(name: str, divs: tuple[Division, ...]) -> bool:

@@ -428,3 +428,16 @@ def test_towns_found_from_their_town_word_as_by_the_plain_regex():
     for _ in range(2000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         assert [m.span() for m in _town_matches(text)] == [m.span() for m in TOWN_RE.finditer(text)], text
+
+
+def test_a_village_of_common_words_beside_another_village():
+    text = "参会人员观摩了纸坊村、秦闫三村乡村文化振兴成果。"
+    assert [n for n in rule_names(text, "Place") if n.endswith("村")] == ["纸坊村", "秦闫三村"]
+    assert [n for n in rule_names("推进乡村、贫困村、秦闫三村建设。", "Place") if n.endswith("村")] == ["秦闫三村"]
+
+
+def test_an_association_whose_name_holds_a_verbal_noun_and_a_hosted_event():
+    text = "获得2025年度中国产学研合作促进会科技创新奖。承办潍坊市暨奎文区2025年国际社工日主题活动,弘扬志愿精神。"
+    assert rule_names(text, "Organization") == ["中国产学研合作促进会"]
+    assert names(text, "Event") == ["潍坊市暨奎文区2025年国际社工日主题活动"]
+    assert rule_names("双方加强合作促进会员企业发展。", "Organization") == []
