@@ -34,7 +34,7 @@ def flatten(source_text: str, paras: list[Para]) -> Flat:
     chars: list[str] = []
     offsets: list[int] = []
     for para in paras:
-        if chars:
+        if offsets:  # not ``chars``: a heading of marks only (``## ``) adds no character
             chars.append("\n")
             offsets.append(offsets[-1] + 1 if offsets[-1] + 1 < para.start else para.start - 1)
         for k, line in enumerate(para.lines):

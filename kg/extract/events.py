@@ -56,16 +56,19 @@ def _clause_name(text: str, end: int, max_len: int = 40, lead: re.Pattern | None
 def find_events(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
     text = t.text
     hits = []
+    bounds = set(t.tokens()[0])
     for m in lex.event_suffix_re.finditer(text):
-        if m.end() < len(text) and m.end() not in set(t.tokens()[0]):
+        if m.end() < len(text) and m.end() not in bounds:
             continue  # 会议|室
-        start = _clause_name(text, m.end(), lead=EVENT_LEAD)
+        start = _series_before(text, _clause_name(text, m.end(), lead=EVENT_LEAD), lex)
         if text[start:m.end()].count("“") > text[start:m.end()].count("”"):
             start = text.rindex("“", start, m.end()) + 1  # 新一期“书记大讲堂”: the name is inside the quotes
-        start = _series_before(text, start, lex)
-        name = clean_name(text[start:m.end()]).strip(" \"")
-        if name.count("“") != name.count("”"):
-            name = name.strip("“”")
+        while start < m.end() and text[start] in " \"":
+            start += 1  # the name starts after a stray quote or space: its offsets must too
+        span = text[start:m.end()]
+        if span.count("“") != span.count("”") and span.startswith("“"):
+            start += 1
+        name = clean_name(text[start:m.end()])
         if len(name) - len(m.group(0)) < 3 or "等" in name[-len(m.group(0)) - 2:] or "相关" in name or \
                 re.match(r"等[\u4e00-\u9fff]{0,4}(?:会议|活动|会)", text[m.end():m.end() + 7]):
             continue  # too short, or a kind of event (调度会等会议, “一对一”调度会等会议, 相关演练), not a named event

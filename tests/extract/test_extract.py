@@ -4,11 +4,12 @@ import random
 
 import pytest
 
-from kg.extract import extract_text
+from kg.extract import extract_page, extract_text
 from kg.extract.base import Text
 from kg.extract.lexicon import lexicon
 from kg.extract.places import TOWN_RE, _town_matches
 from kg.extract.relations import find_relations
+from kg.model import Source
 from kg.read import normalise
 
 
@@ -441,3 +442,10 @@ def test_an_association_whose_name_holds_a_verbal_noun_and_a_hosted_event():
     assert rule_names(text, "Organization") == ["中国产学研合作促进会"]
     assert names(text, "Event") == ["潍坊市暨奎文区2025年国际社工日主题活动"]
     assert rule_names("双方加强合作促进会员企业发展。", "Organization") == []
+
+
+def test_a_heading_of_marks_only_is_no_text():
+    """``## `` alone on a line made flatten index an empty offset list (found by a random page)."""
+    text = "## \n\n市委常委、副市长王明出席会议。"
+    doc = extract_page(Source("f.txt", text, "utf-8"))
+    assert [(m.name, text[m.start:m.end]) for m in doc.mentions if m.type == "Official"] == [("王明", "王明")]
