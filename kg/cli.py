@@ -325,7 +325,8 @@ def _render_card(c) -> str:
         lines += [f"    {title} — {org}" + (f"  ({date})" if date else "") for title, org, date in c.posts]
     if c.relations:
         lines.append("  relations")
-        lines += [f"    {d} {pred:<15} {other}  ({typ})" for d, pred, other, typ in c.relations]
+        lines += [f"    {d} {pred:<15} {other}  ({typ})" + (f"  as {role}" if role else "")
+                  for d, pred, other, typ, role in c.relations]
     if c.articles:
         lines.append("  articles")
         for date, headline, art, evidence in c.articles:

@@ -165,7 +165,8 @@ class Card:
     name: str
     aliases: list[str] = field(default_factory=list)
     posts: list[tuple[str, str, str]] = field(default_factory=list)  # (title, org, date)
-    relations: list[tuple[str, str, str, str]] = field(default_factory=list)  # (direction, predicate, other, type)
+    # (direction, predicate, other, type, role): the role a person holds where they work (总经理), else ""
+    relations: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     articles: list[tuple[str, str, str, str]] = field(default_factory=list)  # (date, headline, article, evidence)
 
 
@@ -175,6 +176,10 @@ POSTS_Q = """SELECT ?title ?org ?orgName (MIN(?d) AS ?date) WHERE {
   OPTIONAL { ?p kg:orgName ?orgName }
   OPTIONAL { ?f rdf:object ?p ; kg:date ?d }
 } GROUP BY ?title ?org ?orgName"""
+ROLES_OUT_Q = """SELECT ?o ?role WHERE {
+  ?f rdf:subject ?e ; rdf:predicate kg:worksFor ; rdf:object ?o ; kg:role ?role }"""
+ROLES_IN_Q = """SELECT ?s ?role WHERE {
+  ?f rdf:object ?e ; rdf:predicate kg:worksFor ; rdf:subject ?s ; kg:role ?role }"""
 ARTICLES_Q = """SELECT ?a ?date ?headline ?ev WHERE {
   ?m kg:mentionOf ?e ; kg:inArticle ?a ; kg:evidenceText ?ev .
   OPTIONAL { ?a schema:datePublished ?date }
@@ -190,14 +195,23 @@ def card(graph: Graph, node: URIRef) -> Card:
         c.posts.append((str(title), str(org or org_name or ""), str(date or "")))
     c.posts.sort(key=lambda p: (p[2], p[0], p[1]))
     preds = {v: k for k, v in PREDICATE_TERM.items()}
+    roles: dict[tuple, set[str]] = {}
+    for o, role in run_query(graph, ROLES_OUT_Q, {"e": node})[1]:  # from the subject or object: index lookups
+        roles.setdefault((node, o), set()).add(str(role))
+    for s, role in run_query(graph, ROLES_IN_Q, {"e": node})[1]:
+        roles.setdefault((s, node), set()).add(str(role))
+
+    def role_of(s, p, o) -> str:
+        return "、".join(sorted(roles.get((s, o), ()))) if p == KG.worksFor else ""
+
     for p, o in graph.predicate_objects(node):
         if p in preds and p != KG.holdsPost and isinstance(o, URIRef):
             c.relations.append(("→", preds[p], label(graph, o) if _entity_type(graph, o) else _headline(graph, o),
-                                _entity_type(graph, o) or "Article"))
+                                _entity_type(graph, o) or "Article", role_of(node, p, o)))
     for s, p in graph.subject_predicates(node):
         if p in preds and _entity_type(graph, s):
-            c.relations.append(("←", preds[p], label(graph, s), _entity_type(graph, s)))
-    c.relations = sorted(set(c.relations), key=lambda r: (r[1], r[0], r[2]))
+            c.relations.append(("←", preds[p], label(graph, s), _entity_type(graph, s), role_of(s, p, node)))
+    c.relations = sorted(set(c.relations), key=lambda r: (r[1], r[0], r[2], r[4]))
     _, rows = run_query(graph, ARTICLES_Q, {"e": node})
     for art, date, headline, ev in rows:
         c.articles.append((str(date or ""), str(headline or ""), short(graph, art), str(ev)))

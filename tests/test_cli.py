@@ -59,6 +59,16 @@ def test_lookup_card_exact(small):
     )
 
 
+def test_lookup_shows_the_role_a_person_holds_where_they_work(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("p.txt").write_text("本报讯 宏达精密机械有限公司总经理孟凡强说，订单已排到年底。\n", encoding="utf-8")
+    assert run("build", "p.txt", "--out", "g", "--city", "潍坊", "--quiet").exit_code == 0
+    person = run("lookup", "孟凡强", "--graph", "g/p.ttl").output.splitlines()
+    assert "    → worksFor        宏达精密机械有限公司  (Enterprise)  as 总经理" in person
+    firm = run("lookup", "宏达精密机械有限公司", "--graph", "g/p.ttl").output.splitlines()
+    assert "    ← worksFor        孟凡强  (Person)  as 总经理" in firm
+
+
 def test_lookup_by_alias_substring_and_failures(small):
     assert run("lookup", "市委").output.startswith("中共聊城市委员会  (Agency)")
     result = run("lookup", "不存在的名字")
