@@ -18,7 +18,7 @@ from .lexicon import Lexicon, lexicon
 from .ner import find_ner, find_ner_many
 from .orgs import find_orgs
 from .people import find_people, find_repeats
-from .places import find_places
+from .places import find_places, known_place
 from .programmes import find_programmes
 from .relations import find_relations
 
@@ -180,7 +180,7 @@ def _field_tail(name: str) -> str:
     from .lexicon import word_tags
 
     head = name[:2]
-    if any(name[:n] in lexicon().place_names and (n > 2 or word_tags().get(name[:n]) == "ns") for n in range(2, 7)):
+    if any(known_place(name[:n], lexicon()) for n in range(2, 7)):
         return ""  # 某县智慧金融服务平台: the place is no field word, and another place has its own platform
     if len(name) - 2 >= 4 and word_tags().get(head, "")[:1] == "n" and not any(c in name for c in "“”《》"):
         return name[2:]

@@ -10,10 +10,12 @@ from ..model import Attributed
 from ..nlp import SentenceIndex, tokenizer
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
-# particles, prepositions, pronouns and numerals: a one-character word that never belongs to a name
+# a customs-supervised site, not a customs office (某某陆港海关|监管作业场所)
+FACILITY_AFTER = ("监管作业场所", "监管场所", "监管区", "特殊监管区域")
 # words naming a site, not a body: a name with no suffix right before them (某某陆港海关监管|作业场所,
 # 某某高新技术|产业示范园) modifies the site and is no organisation of its own
-SITE_AFTER = ("监管作业场所", "监管场所", "监管区", "特殊监管区域", "作业场所", "产业示范园", "示范园", "产业园区")
+SITE_AFTER = (*FACILITY_AFTER, "作业场所", "产业示范园", "示范园", "产业园区")
+# particles, prepositions, pronouns and numerals: a one-character word that never belongs to a name
 FUNCTION_CHARS = frozenset("的了着过在和与及等对为从向把被将于是也都就到由让给并或而之以其"
                            "这那该本各每一二三四五六七八九十几")
 NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()·+]")

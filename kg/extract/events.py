@@ -167,12 +167,15 @@ GENERIC_PROJECT_END = ("重点", "重大", "民生", "市级", "省级", "专项
                        "产业", "各类", "年产", "改造")
 
 
+GLUE_CONJ = ("和", "与", "及")
+
+
 def _glued_lead(t: Text, start: int) -> int:
     """的|中|和|能源: a name cut after 和 when 和 is a character of a name jieba did not know (one character
     before it, itself after a function word or punctuation)."""
     starts, tokens = t.tokens()
     k = t.token_index(start - 1) if start > 0 else -1
-    if k < 2 or tokens[k] not in ("和", "与", "及") or starts[k] + 1 != start:
+    if k < 2 or tokens[k] not in GLUE_CONJ or starts[k] + 1 != start:
         return start
     first, before = tokens[k - 1], tokens[k - 2]
     if len(first) == 1 and HAN.match(first) and first not in FUNCTION_CHARS and (
@@ -191,8 +194,8 @@ def _trim_lead(t: Text, start: int, end: int) -> int:
     while i < len(tokens) and starts[i] < end:
         tok = t.text[max(start, starts[i]):starts[i] + len(tokens[i])]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if len(tok) == 1 and len(nxt) == 1 and HAN.match(tok) and HAN.match(nxt):
-            break  # 中|和|能源: jieba cut a name it does not know into characters, not a lead word
+        if len(tok) == 1 and nxt in GLUE_CONJ:
+            break  # 中|和|能源 (restored by ``_glued_lead``): a character of a name, not a lead word
         if tags.get(tok, "n")[:1] in ("d", "p", "c", "r", "m", "t", "u") or tok in LEAD_VERB_WORDS or \
                 re.fullmatch(r"\d+年?", tok):
             start = starts[i] + len(tokens[i])

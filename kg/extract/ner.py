@@ -515,7 +515,7 @@ def plausible(h: Hit, text: str) -> bool:
     if h.type == "Person":
         return name[-1] not in ORG_CHARS
     if h.type in ("Agency", "Enterprise", "Organization") and text.startswith(SITE_AFTER, h.end) and \
-            not any(name.endswith(s) for s in ("公司", "集团", "局", "委员会")):
+            not name.endswith(("公司", "集团", "局", "委员会")):
         return False  # 某某陆港海关监管|作业场所: the name of a site, cut short
     return h.type == "Position" or not name.endswith(GENERIC_NOUN_ENDS)
 

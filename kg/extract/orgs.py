@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 
 from ..resources import data_lines
-from .base import FUNCTION_CHARS, HAN, Hit, SpanIndex, Text, drop_overlaps
+from .base import FACILITY_AFTER, FUNCTION_CHARS, HAN, Hit, SpanIndex, Text, drop_overlaps
 from .lexicon import Lexicon, word_tags
 
 LEVELS = "省市县区镇乡"
@@ -117,7 +117,6 @@ VERB_TAGS = ("v", "vd", "vg", "vi", "vq")
 PROPER_TAGS = ("nr", "ns", "nt", "nz", "j", "nrt", "nrfg", "eng")
 BARE_ZONES = ("高新区", "开发区", "经开区")
 PARTY_ORGANS = ("党工委", "工委", "党委", "党组", "党支部", "党总支", "支部")
-FACILITY_AFTER = ("监管作业场所", "监管场所", "监管区", "特殊监管区域")
 PARENT_SUFFIXES = ("集团", "公司", "大学", "医院", "银行")
 # a university's research centre, a hospital's branch: the sub-unit's name keeps its parent in front
 # (某某大学可持续发展研究中心, 北京某某医院聊城医院); a company's subsidiary does not (某某集团|某某有限公司)
@@ -197,12 +196,11 @@ def _academic_parent(t: Text, suffix_start: int, suffix: str, lex: Lexicon) -> i
     if not suffix.endswith(ACADEMIC_UNITS):
         return None
     text = t.text
-    bounds = set(t.tokens()[0])
     for k in range(suffix_start, max(0, suffix_start - 12) - 1, -1):
         between = text[k:suffix_start]
         if between and (not HAN.match(between[0]) or between[0] in FUNCTION_CHARS):
             return None
-        if k in bounds and text[:k].endswith(ACADEMIC_PARENTS):
+        if _at_bound(t, k) and text[:k].endswith(ACADEMIC_PARENTS):
             parent = next(p for p in ACADEMIC_PARENTS if text[:k].endswith(p))
             start = _left_edge(t, k - len(parent), lex)
             return start if start < k - len(parent) else None
@@ -234,6 +232,11 @@ def _quoted_brand(t: Text, edge: int, lex: Lexicon) -> int:
             text[edge:edge + n] in lex.place_names for n in range(2, 7)):
         return edge
     return opened
+
+
+def _at_bound(t: Text, pos: int) -> bool:
+    """A jieba word starts at ``pos`` (a bisect, not a scan of the word list)."""
+    return pos < len(t.text) and t.tokens()[0][t.token_index(pos)] == pos
 
 
 def _in_single_run(tokens: list[str], i: int) -> bool:
@@ -290,7 +293,7 @@ def find_suffixed(t: Text, lex: Lexicon) -> list[Hit]:
         if len(core) < 2 or not HAN.search(core):
             continue
         anchored = place_ending_at(text, start + min(len(core), 9), lex, towns=False) <= start or \
-            core[0] in LEVELS and start + 1 in t.tokens()[0]  # 市|环保协会, not 市民|服务中心
+            core[0] in LEVELS and _at_bound(t, start + 1)  # 市|环保协会, not 市民|服务中心
         if len(suffix) < SINGLE_SUFFIX_NEEDS_PLACE and not anchored:
             continue
         if not anchored and len(core) <= 4 and _generic(t, start, m.start()):

@@ -53,8 +53,14 @@ def find_places(t: Text, lex: Lexicon, inside: list[Hit]) -> list[Hit]:
             if divs and free(s, m.end()) and all(m.end() <= a or s >= b for a, b in taken):
                 hits.append(Hit("Place", s, m.end(), name, "town.v1", (("codes", ",".join(d.code for d in divs)),)))
                 break
-    hits += _countries(t, lex, [*spans, *((h.start, h.end) for h in hits)])
+    hits += _countries(t, lex, [*spans, *((h.start, h.end) for h in hits)], bounds)
     return hits + _villages(t, [*spans, *((h.start, h.end) for h in hits)], hits)
+
+
+def known_place(word: str, lex: Lexicon) -> bool:
+    """A division name that stands for a place at the head of a longer name: three characters or more, or two
+    that jieba knows as a place (a short form such as 青年 is also a common word)."""
+    return word in lex.place_names and (len(word) > 2 or word_tags().get(word) == "ns")
 
 
 TOWN_END = re.compile(r"镇|乡|街道")
@@ -87,12 +93,10 @@ def countries() -> tuple[dict[str, str], Gazetteer]:
     return table, Gazetteer(table)
 
 
-def _countries(t: Text, lex: Lexicon, taken: list[tuple[int, int]]) -> list[Hit]:
+def _countries(t: Text, lex: Lexicon, taken: list[tuple[int, int]], bounds: set[int]) -> list[Hit]:
     """``country.v1``: a country on jieba's word bounds, not inside another name, never a Chinese division of
     the same name (黑山县 is a county)."""
     table, gazetteer = countries()
-    starts = t.tokens()[0]
-    bounds = set(starts) | {len(t.text)}
     out = []
     for m in gazetteer.finditer(t.text):
         s, e = m.start(), m.end()
@@ -147,6 +151,8 @@ def _villages(t: Text, taken: list[tuple[int, int]], towns: list[Hit]) -> list[H
 def _listed_villages(t: Text, taken: list[tuple[int, int]], villages: list[Hit]) -> list[Hit]:
     """A village named by common words (纸坊村) right before another village in a list (纸坊村、苏堂村): items of
     one list are of one kind."""
+    if not villages:
+        return []
     text = t.text
     bounds = set(t.tokens()[0])
     out = []

@@ -22,6 +22,8 @@ from functools import lru_cache
 from ..resources import data_lines
 from .base import HAN, Hit, Text
 from .lexicon import Lexicon, word_tags
+from .orgs import STOP_TAGS
+from .places import known_place
 
 QUOTE_RE = re.compile(r"[“‘\"]([^“”‘’\"\n]{2,24})[”’\"]")
 NESTED_RE = re.compile(r"“([^“”‘’\n]{0,12}‘[^“”‘’\n]{1,6}’[^“”‘’\n]{0,12})”")  # “纪企‘廉’动”: a pun in quotes
@@ -79,8 +81,7 @@ def find_programmes(t: Text, lex: Lexicon) -> list[Hit]:
         name, begin = inner, m.start(1)
         if (PUNCT_ONLY.match(inner) or len(inner) < 2) and trig != "品牌":
             name = inner + after[:gap] + (trig or "")  # “456”工作法 -> 456工作法, “12345”政务服务热线; “2046”品牌
-        elif trig and PROBLEM_VERB_RE.search(text, max(0, m.start() - 4), m.start()):
-            verb = PROBLEM_VERB_RE.search(text, max(0, m.start() - 4), m.start())
+        elif trig and (verb := PROBLEM_VERB_RE.search(text, max(0, m.start() - 4), m.start())):
             begin = verb.start()  # 整治“重复检查、多头执法”攻坚行动: the quote names the problems, not the campaign
             name = text[begin:m.end()] + after[:gap] + trig
         hits.append(Hit("Programme", begin, m.end(1) if begin == m.start(1) else m.end() + gap + len(trig or ""),
@@ -112,7 +113,7 @@ def _noun_gap(t: Text, start: int, end: int) -> bool:
         return False
     while i < len(tokens) and starts[i] < end:
         tag = tags.get(tokens[i], "n")
-        if starts[i] + len(tokens[i]) > end or not HAN.match(tokens[i]) or tag in NOT_IN_NAME_TAGS or \
+        if starts[i] + len(tokens[i]) > end or not HAN.match(tokens[i]) or tag in STOP_TAGS or \
                 tag.startswith(("ad", "p", "c", "u", "d", "r")) or LAUNCH_RE.fullmatch(tokens[i]) or \
                 tokens[i] in PLATFORM_VERBS:
             return False
@@ -157,9 +158,7 @@ def _quoted_repeats(t: Text, found: list[Hit]) -> list[Hit]:
             continue
         if text.count(inner) > len(ms):
             continue  # also written without quotes: a description (规范涉企执法), not a name
-        if inner.endswith(praise_words()) or any(text[:m.start()].endswith(figure_cues()) for m in ms) or \
-                any(text[:m.start()].endswith(tuple(c + "一" + q for c in figure_cues() for q in "次个场道"))
-                    for m in ms):
+        if inner.endswith(praise_words()) or any(text[:m.start()].endswith(figure_cues()) for m in ms):
             continue  # 打造“某地样板”, 堪称一次“课堂抽查”: praise and figures of speech
         first = t.token_index(ms[0].start(1))
         if tags.get(tokens[first], "").startswith(("v", "d", "p")) or re.search(r"[,。;:!?]", inner):
@@ -191,10 +190,9 @@ def _numbered(t: Text, found: list[Hit]) -> list[Hit]:
         inner = m.group(1)
         if len(inner) < 3 or inner in tags or (m.start(1), m.end(1)) in taken:
             continue
-        if not NUMBERED_RE.match(inner) and not COUNTED_RE.match(inner) and not PLUS_RE.match(inner):
-            continue
-        if len(NUMERAL_RE.findall(inner)) < 2 and not COUNTED_RE.match(inner) and not PLUS_RE.match(inner) and \
-                not _enumerated(t.text, m.start(), inner):
+        counted = COUNTED_RE.match(inner) or PLUS_RE.match(inner)
+        if not counted and not (NUMBERED_RE.match(inner) and (len(NUMERAL_RE.findall(inner)) >= 2
+                                                              or _enumerated(t.text, m.start(), inner))):
             continue  # one numeral is often a description (“三好学生”): 一户一档, 双公示, 两个确保
         out.append(Hit("Programme", m.start(1), m.end(1), inner, "numbered_slogan.v1"))
     return out
@@ -202,7 +200,7 @@ def _numbered(t: Text, found: list[Hit]) -> list[Hit]:
 
 def _enumerated(text: str, quote: int, inner: str) -> bool:
     """A one-numeral formula right after the list it counts: 新区、园区、景区“三区共建” (three items, each
-    with 城) names the programme the list spells out."""
+    with 区) names the programme the list spells out."""
     n, key = _num(inner[0]), inner[1:2]
     if n < 2 or not key:
         return False
@@ -232,7 +230,9 @@ def _unquoted_formulas(t: Text, found: list[Hit]) -> list[Hit]:
 
 @lru_cache(maxsize=1)
 def figure_cues() -> tuple[str, ...]:
-    return tuple(data_lines("figure_cues.txt"))
+    """The cues, alone and with a measure (堪称, 堪称一次, 好比一场)."""
+    cues = data_lines("figure_cues.txt")
+    return (*cues, *(c + "一" + q for c in cues for q in "次个场道"))
 
 
 @lru_cache(maxsize=1)
@@ -325,7 +325,6 @@ PLATFORM_RE = re.compile(r"(?:平台|系统|热线)")
 NATIONAL = ("全国", "国家", "全省", "全市")
 # verbs whose object is the platform (…搭建|平台), not a verb that qualifies it (共享|平台)
 PLATFORM_VERBS = ("搭建", "依托", "通过", "利用", "用好", "借助", "建好", "构建", "登录", "入驻")
-NOT_IN_NAME_TAGS = ("p", "c", "u", "d", "r", "m", "q", "f", "t", "y", "e", "uj", "ul", "x")
 
 
 def _placed_platforms(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
@@ -355,7 +354,7 @@ def _placed_platforms(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
                 tag = tags.get(tokens[i], "n")
                 last = starts[i] + len(tokens[i]) == m.start() and tokens[i] not in PLATFORM_VERBS and \
                     not LAUNCH_RE.fullmatch(tokens[i])  # 共享|平台, 公示|系统: a verb may qualify the head
-                ok = HAN.match(tokens[i]) is not None and tag not in NOT_IN_NAME_TAGS and \
+                ok = HAN.match(tokens[i]) is not None and tag not in STOP_TAGS and \
                     not (tag.startswith("v") and tag != "vn" and not (last and i > t.token_index(place))) and \
                     not tokens[i].startswith(SCOPE_WORDS)
                 i += 1
@@ -367,8 +366,8 @@ def _placed_platforms(t: Text, lex: Lexicon, taken: list[Hit]) -> list[Hit]:
 
 
 def _placed_head(word: str, lex: Lexicon) -> bool:
-    """A place or the nation opening a platform's name; two characters only as a place jieba knows (聊城, not 青年)."""
-    return word in NATIONAL or word in lex.place_names and (len(word) > 2 or word_tags().get(word) == "ns")
+    """A place or the nation opening a platform's name (潍坊, 全国; not 青年, a short form that is a word)."""
+    return word in NATIONAL or known_place(word, lex)
 
 
 def _slogans(t: Text, lex: Lexicon, programmes: list[Hit]) -> list[Hit]:

@@ -348,7 +348,7 @@ def test_a_level_word_anchors_a_body_only_when_it_stands_alone():
 
 def test_foreign_countries_are_places():
     text = "产品主要出口至欧盟、英国、日本、坦桑尼亚等市场，米其林轮胎(日本)研发中心也来了。"
-    assert [(n) for n in rule_names(text, "Place")] == ["英国", "日本", "坦桑尼亚"]  # not inside the centre
+    assert rule_names(text, "Place") == ["英国", "日本", "坦桑尼亚"]  # not inside the centre
     found, _ = hits(text)
     assert next(h for h in found if h.name == "日本").attr("country") == "JP"
 
@@ -387,7 +387,7 @@ def test_a_ledger_is_named_but_a_dictionary_word_is_not():
 def test_a_project_whose_owner_jieba_cut_into_characters():
     text = "投资165亿元的中和能源绿电储能新材料项目签约落地。"
     assert rule_names(text, "Project") == ["中和能源绿电储能新材料项目"]
-    assert rule_names("推进道路和桥梁改造项目建设。", "Project") != ["路和桥梁改造项目"]
+    assert rule_names("推进道路和桥梁改造项目建设。", "Project") == []  # 道路和…: two words, no glued name
 
 
 def test_a_brand_named_by_a_number():
@@ -402,15 +402,15 @@ def test_pilot_zones_loan_products_and_chambers_elsewhere():
 
 
 def test_numbered_policy_packages():
-    text = ("制定出台稳就业促增收15条、工业发展12条等一系列政策包，严格执行国家33条稳经济一揽子政策及 19 条接续政策、"
+    text = ("制定出台稳就业促增收15条、工业发展12条等一系列政策包，严格执行国家12条稳外贸政策及 19 条接续政策、"
             "省“稳中求进”高质量发展3批120项政策。共梳理出诊断建议113条，问题线索10条。")
-    assert rule_names(text, "Programme") == ["稳就业促增收15条", "工业发展12条", "国家33条稳经济一揽子政策",
+    assert rule_names(text, "Programme") == ["稳就业促增收15条", "工业发展12条", "国家12条稳外贸政策",
                                              "19条接续政策", "省“稳中求进”高质量发展政策"]
 
 
 def test_a_campaign_with_a_term_keeps_its_trigger():
-    text = "大力实施工业强县三年攻坚行动，并开展企业能效诊断行动。"
-    assert names(text, "Programme") == ["工业强县三年攻坚行动", "企业能效诊断"]
+    text = "大力实施工业强县三年突破行动，并开展企业能效诊断行动。"
+    assert names(text, "Programme") == ["工业强县三年突破行动", "企业能效诊断"]
 
 
 def test_a_short_project_with_no_owner_amount_or_size_is_a_kind_of_work():
