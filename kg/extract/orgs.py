@@ -119,7 +119,7 @@ BARE_ZONES = ("高新区", "开发区", "经开区")
 PARTY_ORGANS = ("党工委", "工委", "党委", "党组", "党支部", "党总支", "支部")
 PARENT_SUFFIXES = ("集团", "公司", "大学", "医院", "银行")
 # a university's research centre, a hospital's branch: the sub-unit's name keeps its parent in front
-# (某某大学可持续发展研究中心, 北京某某医院聊城医院); a company's subsidiary does not (某某集团|某某有限公司)
+# (某某大学可持续发展研究中心, 北京某某医院潍坊医院); a company's subsidiary does not (某某集团|某某有限公司)
 ACADEMIC_PARENTS = ("大学", "学院", "医院", "研究院", "科学院")
 ACADEMIC_UNITS = ("研究中心", "研究院", "研究所", "实验室", "医院", "分院", "学院", "中心", "研究基地")
 
@@ -189,7 +189,7 @@ def _left_edge(t: Text, suffix_start: int, lex: Lexicon) -> int:
 
 
 def _academic_parent(t: Text, suffix_start: int, suffix: str, lex: Lexicon) -> int | None:
-    """Start of a university or hospital whose unit this is (某某大学|可持续发展研究中心, 北京某某医院|聊城医院):
+    """Start of a university or hospital whose unit this is (某某大学|可持续发展研究中心, 北京某某医院|潍坊医院):
     the parent ends on a word boundary at most twelve characters before the suffix, with only Han characters
     that are no function words between; the unit's own words may be verbs (可持续发展), which ``_left_edge``
     would stop at."""
@@ -299,7 +299,7 @@ def find_suffixed(t: Text, lex: Lexicon) -> list[Hit]:
         if not anchored and len(core) <= 4 and _generic(t, start, m.start()):
             continue
         if core in lex.place_names and ELSEWHERE.search(text, max(0, start - 30), start):
-            continue  # 开展异地山东、聊城商会走访: the chambers of a place's people elsewhere, a kind
+            continue  # 开展异地山东、潍坊商会走访: the chambers of a place's people elsewhere, a kind
         if DESIGNATION.match(core) or ORGAN_WORDS.match(core) or \
                 LEVEL_LIST_BEFORE.search(text, max(0, start - 16), start) or \
                 core[0] in LEVELS and _beside_designation(text, start, m.end()):
