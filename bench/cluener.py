@@ -108,7 +108,7 @@ def gold_spans(records: list[tuple[int, dict]]) -> tuple[set, set]:
 
 def kg_command() -> list[str]:
     """kg's CLI, imported from this checkout (cwd = repo root puts it first on sys.path)."""
-    return [sys.executable, "-c", "from kg.cli import main; main()"]
+    return [sys.executable, "-c", "from kg.cli import run; run()"]
 
 
 def kg_version() -> str:

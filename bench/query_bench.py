@@ -141,7 +141,7 @@ def big_graph(path: Path | None) -> Path:
             shutil.rmtree(corpus, ignore_errors=True)
             make_corpus(101, corpus)
         folders = sorted(corpus.glob("c[0-9][0-9][0-9]"))[:100]
-        subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", "build", *map(str, folders),
+        subprocess.run([sys.executable, "-c", "from kg.cli import run; run()", "build", *map(str, folders),
                         "--out", str(default.parent), "--name", "scale", "--quiet", "--no-cache"], check=True)
     return default
 

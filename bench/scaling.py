@@ -55,7 +55,7 @@ def run(cmd: list[str]) -> tuple[float, float, str]:
         return seconds, usage.ru_maxrss / 1024, out.read()
 
 
-KG = [sys.executable, "-c", "from kg.cli import main; main()"]
+KG = [sys.executable, "-c", "from kg.cli import run; run()"]
 
 
 def kg_build(folders: list[Path], out: Path, jobs: int, cache: Path | None) -> tuple[float, float, str]:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from .model import Document, Source
 
 ENGINES = ("local", "dask")
-MAX_BATCH = 16  # files per task: big enough to amortise pickling, small enough to balance uneven files
+MAX_BATCH = 8  # files per task: big enough to amortise pickling, small enough to balance uneven files
 
 
 class EngineError(Exception):
@@ -48,6 +48,16 @@ def init_worker() -> None:
         extract_page(Source("-", WARM_UP, "utf-8"))
     except Exception:  # a warm-up only: a real page will raise the real error
         pass
+
+
+def _start_worker() -> None:
+    """A pool worker: the objects it inherited frozen (its collections never walk, nor copy, the parent's memory),
+    the collector on for its own (the parent pauses it during a build: ``kg.pipeline.gc_paused``)."""
+    import gc
+
+    gc.freeze()
+    gc.enable()
+    init_worker()
 
 
 def extract_batch(sources: Sequence[Source], date: str | None = None) -> list[Document]:
@@ -96,7 +106,7 @@ def _pool(sources, date, jobs, on_done) -> list[Document]:
         # load once here and let the forked workers inherit it (copy-on-write): this process needs the lexicon
         # anyway to resolve, so the load is paid once instead of once per worker and once more here
         init_worker()
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=init_worker) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker) as pool:
         # map() yields in submission order: the merge is deterministic whatever finishes first
         for part, result in zip(parts, pool.map(extract_batch, [[sources[i] for i in p] for p in parts],
                                                 [date] * len(parts)), strict=True):

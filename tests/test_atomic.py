@@ -220,7 +220,7 @@ def kg_limited(cwd: Path, max_file_size: int, *args: str) -> subprocess.Complete
     def limit():
         resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_size, resource.RLIM_INFINITY))
 
-    return subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-c", "from kg.cli import run; run()", *args], cwd=cwd,
                           preexec_fn=limit, capture_output=True, text=True, timeout=300)
 
 
@@ -264,7 +264,7 @@ def corpus(folder: Path, copies: int) -> None:
 
 
 def start_build(cwd: Path, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", "from kg.cli import main; main()", "build", "pages", "--out",
+    return subprocess.Popen([sys.executable, "-c", "from kg.cli import run; run()", "build", "pages", "--out",
                              "out", "--name", "big", "--quiet", *extra], cwd=cwd, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
@@ -274,7 +274,7 @@ def big_template(tmp_path_factory):
     """A graph built from the five seed pages, then thirty-five more pages to build over it."""
     root = tmp_path_factory.mktemp("big")
     corpus(root / "pages", 1)
-    done = subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", "build", "pages", "--out", "out",
+    done = subprocess.run([sys.executable, "-c", "from kg.cli import run; run()", "build", "pages", "--out", "out",
                            "--name", "big", "--quiet", "--jobs", "1", "--no-cache"], cwd=root, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr

@@ -29,8 +29,9 @@ def fails(result, code: int, line: str) -> None:
 
 
 def kg_process(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """The real command in its own process: what a user sees on the terminal, logging included."""
-    return subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", *args], cwd=cwd,
+    """The real command (the `kg` script's entry point) in its own process: what a user sees on the terminal,
+    logging included."""
+    return subprocess.run([sys.executable, "-c", "from kg.cli import run; run()", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=300)
 
 
@@ -208,3 +209,18 @@ def test_every_command_that_reads_a_graph_says_so_on_one_line(here, command):
     fails(kg(*args("nope.ttl")), 1, "kg: nope.ttl: no such graph file")
     fails(kg(*args("a.txt")), 1,
           "kg: a.txt: not a readable Turtle graph (at line 1: Bad syntax (expected directive or statement))")
+
+
+def test_the_kg_script_flushes_its_output_and_keeps_exit_codes(tmp_path):
+    """``kg.cli.run`` ends the process at once (no freeing of a build's objects): what was written to the pipes
+    still arrives, and the exit codes are click's."""
+    from kg import __version__
+
+    assert 'kg = "kg.cli:run"' in (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text()
+    done = kg_process("--version", cwd=tmp_path)
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"kg, version {__version__}\n", "")
+    done = kg_process("build", "missing.txt", "--quiet", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == "kg: missing.txt: no such file or folder; nothing written\n"
+    done = kg_process("build", "--bogus", cwd=tmp_path)
+    assert done.returncode == 2 and "No such option '--bogus'" in done.stderr
