@@ -1,10 +1,10 @@
-"""A deterministic force-directed layout in plain Python, for graphs too large to lay out in the browser.
+"""A deterministic force-directed layout, for graphs too large to lay out in the browser.
 
-networkx's spring layout needs numpy, and scipy past 500 nodes; this small force-directed layout needs neither:
-Fruchterman–Reingold repulsion (k²/d) only between nodes in neighbouring cells (the "grid variant" of their paper),
-and linear springs along edges (as in ForceAtlas2) whose strength is divided by the square root of the two
-degrees, so the hundreds of leaves of a hub (a city every agency is located in) spread around it instead of
-collapsing onto it; a weak pull to the centre and a temperature that cools linearly.
+networkx's spring layout needs scipy past 500 nodes and spends its time on far pairs; this small layout (numpy
+only) uses Fruchterman–Reingold repulsion (k²/d) only between nodes in neighbouring cells (the "grid variant" of
+their paper), and linear springs along edges (as in ForceAtlas2) whose strength is divided by the square root of
+the two degrees, so the hundreds of leaves of a hub (a city every agency is located in) spread around it instead
+of collapsing onto it; a weak pull to the centre and a temperature that cools linearly.
 Each connected component is laid out on its own, then the components are packed in rows, largest first, and
 single nodes fill a grid after them in the order they were given. The same nodes and edges always give the same
 coordinates (seeded, no hash ordering).
@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Hashable, Iterable, Sequence
+
+import numpy as np
 
 SEED = 20240601
 EDGE_LENGTH = 90.0  # pixels per unit of the layout's ideal edge length
@@ -84,70 +86,91 @@ def _initial(comp: list[int], adjacency: list[list[int]], rng: random.Random) ->
 
 def _relax(comp: list[int], edges: list[tuple[int, int]], start: dict[int, tuple[float, float]],
            iterations: int) -> list[tuple[float, float]]:
-    """Grid repulsion and degree-normalised linear springs, unit ideal distance; positions in ``comp`` order."""
+    """Grid repulsion and degree-normalised linear springs, unit ideal distance; positions in ``comp`` order.
+
+    Vectorised with numpy: each step lists the pairs of nodes in the same or neighbouring cells and sums their
+    forces with ``bincount``, which adds in index order, so the result is the same on every machine."""
     index = {u: i for i, u in enumerate(comp)}
     n = len(comp)
-    xs = [start[u][0] for u in comp]
-    ys = [start[u][1] for u in comp]
-    degree = [0] * n
-    for u, v in edges:
-        degree[index[u]] += 1
-        degree[index[v]] += 1
-    springs = [(index[u], index[v], 1.0 / math.sqrt(degree[index[u]] * degree[index[v]])) for u, v in edges]
-    cell = 2.0  # repulsion reaches two ideal edge lengths
+    xs = np.array([start[u][0] for u in comp], dtype=np.float64)
+    ys = np.array([start[u][1] for u in comp], dtype=np.float64)
+    si = np.array([index[u] for u, _ in edges], dtype=np.int64)
+    sj = np.array([index[v] for _, v in edges], dtype=np.int64)
+    degree = np.bincount(si, minlength=n) + np.bincount(sj, minlength=n)
+    weight = 1.0 / np.sqrt((degree[si] * degree[sj]).astype(np.float64))
     gravity = 0.002
     temperature = max(1.0, math.sqrt(n) / 4)
     cooling = temperature / (iterations + 1)
     for _ in range(iterations):
-        dx = [0.0] * n
-        dy = [0.0] * n
-        grid: dict[tuple[int, int], list[int]] = {}
-        for i in range(n):
-            grid.setdefault((math.floor(xs[i] / cell), math.floor(ys[i] / cell)), []).append(i)
-        for (cx, cy), members in grid.items():
-            others = [members]
-            for ox, oy in _HALF:
-                near = grid.get((cx + ox, cy + oy))
-                if near:
-                    others.append(near)
-            for k, group in enumerate(others):
-                for a_pos, i in enumerate(members):
-                    xi, yi = xs[i], ys[i]
-                    fx = fy = 0.0
-                    for j in (group[a_pos + 1:] if k == 0 else group):
-                        ddx = xi - xs[j]
-                        ddy = yi - ys[j]
-                        d2 = ddx * ddx + ddy * ddy
-                        if d2 >= 4.0:  # cell * cell
-                            continue
-                        if d2 < 1e-9:
-                            ddx, ddy, d2 = 1e-3 * ((i - j) % 7 - 3), 1e-3 * ((i + j) % 5 - 2), 1e-5
-                        f = 1.0 / d2  # k² / d, times the unit vector (ddx, ddy) / d
-                        fx += ddx * f
-                        fy += ddy * f
-                        dx[j] -= ddx * f
-                        dy[j] -= ddy * f
-                    dx[i] += fx
-                    dy[i] += fy
-        for i, j, weight in springs:
-            ddx = xs[i] - xs[j]
-            ddy = ys[i] - ys[j]
-            # a linear spring: weight * d along the unit vector (ddx, ddy) / d
-            dx[i] -= ddx * weight
-            dy[i] -= ddy * weight
-            dx[j] += ddx * weight
-            dy[j] += ddy * weight
-        for i in range(n):
-            fx = dx[i] - gravity * xs[i]
-            fy = dy[i] - gravity * ys[i]
-            length = math.sqrt(fx * fx + fy * fy)
-            if length > temperature:
-                fx *= temperature / length
-                fy *= temperature / length
-            xs[i] += fx
-            ys[i] += fy
+        i, j = _near_pairs(xs, ys)
+        ddx = xs[i] - xs[j]
+        ddy = ys[i] - ys[j]
+        d2 = ddx * ddx + ddy * ddy
+        near = d2 < 4.0  # repulsion reaches two ideal edge lengths (the cell's side)
+        i, j, ddx, ddy, d2 = i[near], j[near], ddx[near], ddy[near], d2[near]
+        same = d2 < 1e-9  # two nodes on one point: pushed apart in a direction fixed by their indices
+        if same.any():
+            ddx[same] = 1e-3 * ((i[same] - j[same]) % 7 - 3)
+            ddy[same] = 1e-3 * ((i[same] + j[same]) % 5 - 2)
+            d2[same] = 1e-5
+        f = 1.0 / d2  # k² / d, times the unit vector (ddx, ddy) / d
+        dx = _sums(i, ddx * f, n) - _sums(j, ddx * f, n)
+        dy = _sums(i, ddy * f, n) - _sums(j, ddy * f, n)
+        # linear springs: weight * d along the unit vector (ddx, ddy) / d
+        sx = (xs[si] - xs[sj]) * weight
+        sy = (ys[si] - ys[sj]) * weight
+        dx += _sums(sj, sx, n) - _sums(si, sx, n)
+        dy += _sums(sj, sy, n) - _sums(si, sy, n)
+        fx = dx - gravity * xs
+        fy = dy - gravity * ys
+        length = np.sqrt(fx * fx + fy * fy)
+        scale = np.where(length > temperature, temperature / np.maximum(length, 1e-300), 1.0)
+        xs += fx * scale
+        ys += fy * scale
         temperature -= cooling
-    return list(zip(xs, ys, strict=True))
+    return list(zip(xs.tolist(), ys.tolist(), strict=True))
+
+
+def _sums(at: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """The sum of ``values`` at each of ``n`` indices, added in order (bincount; floats even when empty)."""
+    return np.bincount(at, values, n).astype(np.float64, copy=False)
+
+
+def _near_pairs(xs: np.ndarray, ys: np.ndarray, cell: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of nodes in one cell of side ``cell`` (lower index first) or in two neighbouring cells (each
+    neighbouring pair of cells once: own cell, then right-below, right, right-above, above)."""
+    cx = np.floor(xs / cell).astype(np.int64)
+    cy = np.floor(ys / cell).astype(np.int64)
+    cx -= cx.min()
+    cy -= cy.min()
+    height = int(cy.max()) + 2  # a column of keys is one taller than any cell: cy - 1 never reaches a cell
+    key = cx * height + cy
+    order = np.argsort(key, kind="stable")  # by cell, then by index
+    cells, starts, counts = np.unique(key[order], return_index=True, return_counts=True)
+    cell_of = np.repeat(np.arange(len(cells)), counts)
+    position = np.arange(len(order))
+    firsts, seconds = [], []
+    # the own cell: each node with the nodes after it in the cell
+    after = starts[cell_of] + counts[cell_of] - position - 1
+    firsts.append(np.repeat(position, after))
+    seconds.append(firsts[-1] + 1 + _ramps(after))
+    for ox, oy in _HALF:
+        wanted = cells + ox * height + oy
+        found = np.minimum(np.searchsorted(cells, wanted), len(cells) - 1)
+        hit = cells[found] == wanted
+        size = np.where(hit, counts[found], 0)[cell_of]
+        firsts.append(np.repeat(position, size))
+        seconds.append(np.repeat(starts[found][cell_of], size) + _ramps(size))
+    return order[np.concatenate(firsts)], order[np.concatenate(seconds)]
+
+
+def _ramps(sizes: np.ndarray) -> np.ndarray:
+    """0, 1, … sizes[k] - 1 for each k, end to end."""
+    total = int(sizes.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(sizes)
+    return np.arange(total, dtype=np.int64) - np.repeat(ends - sizes, sizes)
 
 
 def layout(nodes: Sequence[Hashable], edges: Iterable[tuple[Hashable, Hashable]], *, seed: int = SEED,
