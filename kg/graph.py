@@ -12,7 +12,6 @@ import re
 import unicodedata
 from collections import defaultdict
 from functools import lru_cache
-from types import SimpleNamespace
 from typing import NamedTuple
 
 from rdflib import Graph, Literal, URIRef
@@ -23,22 +22,16 @@ from rdflib.namespace import XSD as _XSD
 
 from . import vocab
 from .model import Article, Document, Entity, Mention, Relation, Resolved, source_key
-from .vocab import ID_BASE, PREDICATE_TERM, TYPE_CLASS, bind_prefixes
+from .vocab import ID_BASE, PREDICATE_TERM, TYPE_CLASS, bind_prefixes, looked_up
 
-
-def _terms(namespace, names: str) -> SimpleNamespace:
-    """The terms a namespace gives, looked up once: rdflib's namespaces make a term at every attribute access."""
-    return SimpleNamespace(**{name: namespace[name] for name in names.split()})
-
-
-KG = _terms(vocab.KG, " ".join(vocab.KG.__annotations__))
-RDF = _terms(_RDF, "type subject predicate object")
-RDFS = _terms(_RDFS, "label")
-SKOS = _terms(_SKOS, "Concept altLabel prefLabel")
-XSD = _terms(_XSD, "date decimal gMonthDay integer")
-ORG = _terms(vocab.ORG, "heldBy holds postIn")
-PROV = _terms(vocab.PROV, "wasDerivedFrom")
-SCHEMA = _terms(vocab.SCHEMA, "alternativeHeadline author datePublished headline startDate")
+KG = looked_up(vocab.KG, " ".join(vocab.KG.__annotations__))
+RDF = looked_up(_RDF, "type subject predicate object")
+RDFS = looked_up(_RDFS, "label")
+SKOS = looked_up(_SKOS, "Concept altLabel prefLabel")
+XSD = looked_up(_XSD, "date decimal gMonthDay integer")
+ORG = looked_up(vocab.ORG, "heldBy holds postIn")
+PROV = looked_up(vocab.PROV, "wasDerivedFrom")
+SCHEMA = looked_up(vocab.SCHEMA, "alternativeHeadline author datePublished headline startDate")
 
 ZH = "zh"
 EVIDENCE_RANK = {"crf_ner.v1": 1, "name_repeat.v1": 2}  # a rule's reading is better evidence than the model's
@@ -61,7 +54,9 @@ def iri_segment(text: str) -> str:
 
 
 def iri(*parts: str) -> URIRef:
-    return URIRef(ID_BASE + "/".join(iri_segment(p) for p in parts))
+    """The IRI of a kg node. Made without rdflib's validity check: ``iri_segment`` leaves only letters, digits
+    and ``-_.~%`` in a segment, all valid in an IRI (and a build makes hundreds of thousands)."""
+    return str.__new__(URIRef, ID_BASE + "/".join(iri_segment(p) for p in parts))
 
 
 def entity_iri(entity_id: str) -> URIRef:
@@ -79,6 +74,25 @@ def source_iri(key: str) -> URIRef:
 
 def _hash(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _zh(text: str) -> Literal:
+    """``Literal(text, lang="zh")`` without rdflib's checks and casts, which a plain string passes untouched: a
+    build makes hundreds of thousands of them. A test compares every slot with rdflib's own."""
+    if text.__class__ is not str:
+        return Literal(text, lang=ZH)
+    literal = str.__new__(Literal, text)
+    literal._language, literal._datatype, literal._value, literal._ill_typed = ZH, None, text, None
+    return literal
+
+
+def _plain(text: str) -> Literal:
+    """``Literal(text)`` of a plain string, as ``_zh``."""
+    if text.__class__ is not str:
+        return Literal(text)
+    literal = str.__new__(Literal, text)
+    literal._language, literal._datatype, literal._value, literal._ill_typed = None, None, text, None
+    return literal
 
 
 @lru_cache(maxsize=1 << 16)
@@ -308,29 +322,29 @@ def _add_candidates(g: Table, resolved: Resolved) -> None:
         g.add((node, KG.left, a))
         g.add((node, KG.right, b))
         g.add((node, KG.confidence, Literal(f"{c.confidence:.2f}", datatype=XSD.decimal)))
-        g.add((node, KG.reason, Literal(c.reason)))
+        g.add((node, KG.reason, _plain(c.reason)))
 
 
 def _add_source(g: Table, doc: Document) -> None:
     node = source_iri(source_key(doc.source.path))
     g.add((node, RDF.type, KG.SourceFile))
-    g.add((node, KG.path, Literal(doc.source.path)))
-    g.add((node, KG.encoding, Literal(doc.source.encoding)))
+    g.add((node, KG.path, _plain(doc.source.path)))
+    g.add((node, KG.encoding, _plain(doc.source.encoding)))
 
 
 def _add_article(g: Table, art: Article) -> None:
     node = article_iri(art.id)
     g.add((node, RDF.type, KG.Article))
     if art.headline:
-        g.add((node, SCHEMA.headline, Literal(art.headline, lang=ZH)))
+        g.add((node, SCHEMA.headline, _zh(art.headline)))
     if art.subheadline:
-        g.add((node, SCHEMA.alternativeHeadline, Literal(art.subheadline, lang=ZH)))
+        g.add((node, SCHEMA.alternativeHeadline, _zh(art.subheadline)))
     if art.date:
         g.add((node, SCHEMA.datePublished, _date(art.date)))
     g.add((node, KG.sourceFile, source_iri(art.id.rsplit("/", 1)[0])))
     g.add((node, KG.startOffset, _int(art.start)))
     g.add((node, KG.endOffset, _int(art.end)))
-    g.add((node, KG.articleKind, Literal(art.kind)))
+    g.add((node, KG.articleKind, _plain(art.kind)))
     for prop, names in ((KG.reporter, art.byline.reporters), (KG.correspondent, art.byline.correspondents),
                         (KG.photographer, art.byline.photographers)):
         for name in names:
@@ -341,10 +355,10 @@ def _add_article(g: Table, art: Article) -> None:
 
 def _add_entity(g: Table, e: Entity, node: URIRef) -> None:
     g.add((node, RDF.type, TYPE_CLASS[e.type]))
-    g.add((node, SKOS.prefLabel, Literal(e.name, lang=ZH)))
-    g.add((node, RDFS.label, Literal(e.name, lang=ZH)))
+    g.add((node, SKOS.prefLabel, _zh(e.name)))
+    g.add((node, RDFS.label, _zh(e.name)))
     for alias in e.aliases:
-        g.add((node, SKOS.altLabel, Literal(alias, lang=ZH)))
+        g.add((node, SKOS.altLabel, _zh(alias)))
     if e.mentions:
         g.add((node, KG.mentionCount, _int(len(e.mentions))))
     if e.type == "Project":
@@ -353,9 +367,9 @@ def _add_entity(g: Table, e: Entity, node: URIRef) -> None:
             first = min(stated, key=lambda m: (m.article, m.start))
             if first.attr("amount"):
                 g.add((node, KG.amount, Literal(first.attr("amount"), datatype=XSD.decimal)))
-                g.add((node, KG.unit, Literal(first.attr("unit"), lang=ZH)))
+                g.add((node, KG.unit, _zh(first.attr("unit"))))
             if first.attr("capacity"):
-                g.add((node, KG.capacity, Literal(first.attr("capacity"), lang=ZH)))
+                g.add((node, KG.capacity, _zh(first.attr("capacity"))))
     dates = sorted(m.attr("date") for m in e.mentions if m.attr("date"))
     if e.type == "Event" and dates:
         g.add((node, SCHEMA.startDate, _date(dates[0])))
@@ -380,12 +394,12 @@ def _add_mention(g: Table, e_id: str, node: URIRef, art_id: str, n: int, first: 
     g.add((mnode, KG.mentionOf, node))
     g.add((mnode, KG.inArticle, article_iri(art_id)))
     g.add((mnode, PROV.wasDerivedFrom, article_iri(art_id)))
-    g.add((mnode, KG.surface, Literal(first.text, lang=ZH)))
+    g.add((mnode, KG.surface, _zh(first.text)))
     g.add((mnode, KG.startOffset, _int(first.start)))
     g.add((mnode, KG.endOffset, _int(first.end)))
-    g.add((mnode, KG.evidenceText, Literal(evidence_sentence(text, first.start, first.end), lang=ZH)))
+    g.add((mnode, KG.evidenceText, _zh(evidence_sentence(text, first.start, first.end))))
     g.add((mnode, KG.mentionCount, _int(n)))
-    g.add((mnode, KG.rule, Literal(first.rule)))
+    g.add((mnode, KG.rule, _plain(first.rule)))
 
 
 def _post_iri(person: str, title: str, org: str) -> URIRef:
@@ -395,14 +409,14 @@ def _post_iri(person: str, title: str, org: str) -> URIRef:
 def _add_post(g: Table, person: URIRef, person_name: str, title: str, org: str, by_name) -> URIRef:
     pnode = _post_iri(person_name, title, org)
     g.add((pnode, RDF.type, KG.Post))
-    g.add((pnode, KG.title, Literal(title, lang=ZH)))
-    g.add((pnode, SKOS.prefLabel, Literal(f"{org} {title}".strip(), lang=ZH)))
+    g.add((pnode, KG.title, _zh(title)))
+    g.add((pnode, SKOS.prefLabel, _zh(f"{org} {title}".strip())))
     g.add((pnode, ORG.heldBy, person))
     org_node = by_name.get(org) if org else None
     if org_node is not None:
         g.add((pnode, ORG.postIn, org_node))
     else:
-        g.add((pnode, KG.orgName, Literal(org or "(unknown)", lang=ZH)))
+        g.add((pnode, KG.orgName, _zh(org or "(unknown)")))
     return pnode
 
 
@@ -420,13 +434,13 @@ def _add_relation(g: Table, r: Relation, names, by_name) -> tuple[URIRef, URIRef
     elif r.p == "awarded":
         o = iri("honour", r.o)  # an honour or list is a concept of its own, named as written
         g.add((o, RDF.type, SKOS.Concept))
-        g.add((o, SKOS.prefLabel, Literal(r.o, lang=ZH)))
+        g.add((o, SKOS.prefLabel, _zh(r.o)))
     elif r.o_type:
         o = names.get((r.o_type, r.o))
         if o is None:
             return None
     else:
-        o = Literal(r.o, lang=ZH)
+        o = _zh(r.o)
     if not isinstance(o, Literal):
         g.add((s, prop, o))
     return s, prop, o
@@ -442,24 +456,24 @@ def _add_fact(g: Table, r: Relation, s: URIRef, prop: URIRef, o: URIRef | Litera
     g.add((fact, RDF.object, o))
     g.add((fact, KG.inArticle, art))
     g.add((fact, PROV.wasDerivedFrom, art))
-    g.add((fact, KG.evidenceText, Literal(r.evidence.sentence or r.o, lang=ZH)))
+    g.add((fact, KG.evidenceText, _zh(r.evidence.sentence or r.o)))
     g.add((fact, KG.startOffset, _int(r.evidence.start)))
     g.add((fact, KG.endOffset, _int(max(r.evidence.end, r.evidence.start + 1))))
-    g.add((fact, KG.rule, Literal(r.rule)))
+    g.add((fact, KG.rule, _plain(r.rule)))
     if r.attr("date"):
         g.add((fact, KG.date, _date(r.attr("date"))))
     for key, term in (("role", KG.role), ("unit", KG.unit)):
         if r.attr(key):
-            g.add((fact, term, Literal(r.attr(key), lang=ZH)))
+            g.add((fact, term, _zh(r.attr(key))))
     if r.p == "holdsPost":
-        g.add((fact, KG.title, Literal(r.o, lang=ZH)))
+        g.add((fact, KG.title, _zh(r.o)))
         if r.attr("org"):
-            g.add((fact, KG.orgName, Literal(r.attr("org"), lang=ZH)))
+            g.add((fact, KG.orgName, _zh(r.attr("org"))))
     if r.attr("amount"):
         g.add((fact, KG.amount, Literal(r.attr("amount"), datatype=XSD.decimal)))
     if r.attr("capacity"):
-        g.add((fact, KG.capacity, Literal(r.attr("capacity"), lang=ZH)))
+        g.add((fact, KG.capacity, _zh(r.attr("capacity"))))
     if r.attr("former"):
         g.add((fact, KG.former, Literal(True)))
     if r.p == "awarded":
-        g.add((fact, KG.honour, Literal(r.o, lang=ZH)))
+        g.add((fact, KG.honour, _zh(r.o)))

@@ -24,6 +24,9 @@ from rdflib.plugins.serializers.turtle import OBJECT, SUBJECT, VERB, TurtleSeria
 
 from .vocab import bind_prefixes
 
+_RDF_TYPE = str(RDF.type)
+_RDFS_LABEL = str(RDFS.label)
+
 
 class MemoTurtle(TurtleSerializer):
     """rdflib's Turtle serializer with its per-term work (prefixed names, literal escaping) memoised.
@@ -109,7 +112,8 @@ class Renderer:
         self.ser.reset()
         self.ser._settled = True  # checked: ``fits`` refuses predicates that would make rdflib generate a prefix
         self._terms: dict = {}  # (term, is verb) -> (label, prefix or "")
-        self._checked: set = set()
+        self._checked: dict = {}  # predicate -> whether it is rdf:type, for the predicates seen
+        self._rank: dict = {}  # predicate -> its place in a block (a, rdfs:label, then by IRI)
         # labels kept from an earlier build (``kg.fragments.load_terms``), by a plain key: the term's kind, text,
         # datatype and language, and whether it is a verb; ``used`` collects the ones this build looked up
         self.memo: dict = memo if memo is not None else {}
@@ -119,11 +123,12 @@ class Renderer:
     def fits(self, spo: dict) -> bool:
         """Whether the fast path writes these triples exactly as rdflib: no blank node, no rdfs:Class, no
         predicate that needs a generated prefix."""
+        checked = self._checked
         for s, po in spo.items():
-            if not isinstance(s, URIRef):
+            if s.__class__ is not URIRef and not isinstance(s, URIRef):
                 return False
             for p, objects in po.items():
-                if p not in self._checked:
+                if p not in checked:
                     if not isinstance(p, URIRef):
                         return False
                     if p not in self.ser.keywords:
@@ -131,11 +136,11 @@ class Renderer:
                             self.graph.compute_qname(p, generate=False)
                         except Exception:
                             return False
-                    self._checked.add(p)
-                if p == RDF.type and RDFS.Class in objects:
+                    checked[p] = str.__eq__(p, _RDF_TYPE)
+                if checked[p] and RDFS.Class in objects:
                     return False
                 for o in objects:
-                    if isinstance(o, BNode):
+                    if o.__class__ is BNode or isinstance(o, BNode):
                         return False
         return True
 
@@ -180,14 +185,16 @@ class Renderer:
         out = into if into is not None else Blocks()
         text, refs, used = out.text, out.refs, out.prefixes
         term = self.term
-        first_preds = (RDF.type, RDFS.label)
+        rank = self._rank
         for s, po in spo.items():
             label, pf = term(s, SUBJECT)
             if pf:
                 used.add(pf)
             parts = ["\n", label]
-            preds = [p for p in first_preds if p in po]
-            preds += sorted(p for p in po if p not in first_preds)
+            for p in po:
+                if p not in rank:
+                    rank[p] = (0 if str.__eq__(p, _RDF_TYPE) else 1 if str.__eq__(p, _RDFS_LABEL) else 2, str(p))
+            preds = sorted(po, key=rank.__getitem__)
             for n, p in enumerate(preds):
                 label, pf = term(p, VERB)
                 if pf:

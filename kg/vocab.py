@@ -5,6 +5,8 @@ Every term here is declared in ``ontology/kg.ttl``; a test keeps the two in step
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
@@ -14,6 +16,12 @@ ID_BASE = "https://w3id.org/kgcn/id/"
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
+
+
+def looked_up(namespace, names: str) -> SimpleNamespace:
+    """The terms a namespace gives, looked up once, for hot loops: rdflib's namespaces make a term at every
+    attribute access. A name not asked for still raises (AttributeError)."""
+    return SimpleNamespace(**{name: namespace[name] for name in names.split()})
 
 
 class KG(DefinedNamespace):

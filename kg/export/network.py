@@ -9,9 +9,20 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import networkx as nx
-from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF as _RDF
+from rdflib.namespace import RDFS as _RDFS
+from rdflib.namespace import SKOS as _SKOS
 
-from kg.vocab import CLASS_TYPE, KG, ORG, PREDICATE_TERM, SCHEMA, TYPE_CLASS
+from kg import vocab
+from kg.vocab import CLASS_TYPE, PREDICATE_TERM, TYPE_CLASS, looked_up
+
+KG = looked_up(vocab.KG, " ".join(vocab.KG.__annotations__))
+RDF = looked_up(_RDF, "type subject predicate object")
+RDFS = looked_up(_RDFS, "label")
+SKOS = looked_up(_SKOS, "altLabel prefLabel")
+ORG = looked_up(vocab.ORG, "holds postIn")
+SCHEMA = looked_up(vocab.SCHEMA, "datePublished headline")
 
 MAX_EVIDENCE = 3
 
