@@ -154,9 +154,9 @@ def _build(inputs, *, out_dir, name, encoding, glob, date, city, on_file, jobs, 
         def page_of() -> bytes:
             return render_html(view, title=name).encode("utf-8")
 
-        beside = in_child(page_of) if jobs > 1 else None  # the page is drawn while the Turtle is written
-        turtle = serialize_turtle(graph)
-        page = beside.result() if beside is not None else page_of()
+        with beside(page_of, parallel=jobs > 1) as drawing:  # the page is drawn while the Turtle is written
+            turtle = serialize_turtle(graph)
+            page = drawing.result()
         write_all_atomic([(ttl, turtle), (html, page)])  # both or neither: never a new graph beside an old page
         report.outputs = [ttl, html]
         if store is not None:
@@ -224,38 +224,67 @@ def gc_paused():
             gc.enable()
 
 
-_TASK: list[Callable[[], object]] = []  # what a forked child runs (inherited, never pickled)
+class _Here:
+    """A task run in this process when none can be forked: its result, or its exception, when asked."""
 
-
-def _run_task():
-    return _TASK[0]()
-
-
-class _Done:
-    def __init__(self, value):
-        self.value = value
+    def __init__(self, task: Callable[[], object]):
+        self.task = task
 
     def result(self):
-        return self.value
+        return self.task()
+
+    def close(self) -> None:
+        pass
 
 
-def in_child(task: Callable[[], object]):
-    """Run ``task`` in a forked process (it sees this process's objects as they are; only the result is sent
-    back) and return a future of its result; run it here when processes cannot be forked."""
+class _Forked:
+    """A task run in a forked child, which sees this process's objects as they are and sends back only the
+    result (or its exception) through a pipe. ``close`` kills a child whose result was never taken: no process
+    outlives the build, holding the terminal's pipes open."""
+
+    def __init__(self, task: Callable[[], object], context):
+        self.recv, send = context.Pipe(duplex=False)
+        self.proc = context.Process(target=_child, args=(task, self.recv, send), daemon=True)
+        self.proc.start()
+        send.close()
+
+    def result(self):
+        try:
+            ok, value = self.recv.recv()
+        except EOFError:
+            raise RuntimeError(f"a worker process died (exit status {self.proc.exitcode})") from None
+        if not ok:
+            raise value
+        return value
+
+    def close(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join()
+        self.recv.close()
+
+
+def _child(task: Callable[[], object], recv, send) -> None:
+    recv.close()  # the parent's end: when the parent is gone, sending fails instead of waiting for ever
+    try:
+        outcome = (True, task())
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent, which raises it
+        outcome = (False, exc)
+    send.send(outcome)
+
+
+@contextmanager
+def beside(task: Callable[[], object], parallel: bool):
+    """``task`` run in a forked process while the caller goes on (when ``parallel`` and processes can be
+    forked), else in this process when its result is asked for; the child is ended when the block is left."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context()
-    if context.get_start_method() != "fork":
-        return _Done(task())
-    _TASK[:] = [task]
+    running = _Forked(task, context) if parallel and context.get_start_method() == "fork" else _Here(task)
     try:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-        future = pool.submit(_run_task)
-        pool.shutdown(wait=False)  # the child is started: it already holds the task
-        return future
+        yield running
     finally:
-        _TASK.clear()
+        running.close()
 
 
 def serialize_turtle(graph: Graph | Table | Blocks) -> bytes:

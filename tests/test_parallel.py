@@ -148,3 +148,32 @@ def test_memoised_turtle_is_rdflibs_on_any_graph():
         assert serialize_turtle(graphs[0]) == graphs[1].serialize(format="turtle", encoding="utf-8")
 
     check()
+
+
+def _sleep_long() -> None:
+    import time
+
+    time.sleep(60)
+
+
+def _fail() -> None:
+    raise ValueError("no page")
+
+
+def test_work_beside_runs_in_a_child_and_never_outlives_its_block():
+    """``kg.pipeline.beside`` (the HTML page drawn while the Turtle is written): the result comes from another
+    process, an exception comes back as itself, and a child whose result was not taken is ended with the block,
+    so no process is left holding the terminal's pipes after the build."""
+    from kg.pipeline import beside
+
+    with beside(os.getpid, parallel=True) as child:
+        assert child.result() != os.getpid()
+    with beside(os.getpid, parallel=False) as here:
+        assert here.result() == os.getpid()
+    with pytest.raises(ValueError, match="no page"), beside(_fail, parallel=True) as child:
+        child.result()
+    with beside(_sleep_long, parallel=True) as child:
+        pid = child.proc.pid
+    assert not child.proc.is_alive() and child.proc.exitcode is not None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
