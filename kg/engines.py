@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 
 from .model import Document, Source
@@ -95,9 +96,22 @@ def extract_sources(sources: Sequence[Source], *, date: str | None = None, jobs:
     return _pool(sources, date, jobs, on_done)
 
 
+@contextmanager
+def pool_of(jobs: int, context, initializer=None):
+    """A process pool that, when its block fails or is interrupted (Ctrl-C, a kill), drops the batches not yet
+    started: the build stops after the ones running, not after all of them."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=initializer) as pool:
+        try:
+            yield pool
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)  # joins the workers: none outlives the build
+            raise
+
+
 def _pool(sources, date, jobs, on_done) -> list[Document]:
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     parts = batches(len(sources), jobs)
     docs: list[Document] = []
@@ -106,7 +120,7 @@ def _pool(sources, date, jobs, on_done) -> list[Document]:
         # load once here and let the forked workers inherit it (copy-on-write): this process needs the lexicon
         # anyway to resolve, so the load is paid once instead of once per worker and once more here
         init_worker()
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker) as pool:
+    with pool_of(jobs, context, initializer=_start_worker) as pool:
         # map() yields in submission order: the merge is deterministic whatever finishes first
         for part, result in zip(parts, pool.map(extract_batch, [[sources[i] for i in p] for p in parts],
                                                 [date] * len(parts)), strict=True):

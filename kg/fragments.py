@@ -141,14 +141,12 @@ def _make(parts: list[DocPart], missing: list[int], jobs: int,
     if jobs == 1 or context.get_start_method() != "fork":
         aside = meanwhile()
         return [make_fragment(parts[i]) for i in missing], aside
-    from concurrent.futures import ProcessPoolExecutor
-
-    from .engines import batches
+    from .engines import batches, pool_of
 
     _PARTS[:] = parts  # forked workers see the parts as they are: only indices and fragments are pickled
     try:
         cuts = [[missing[i] for i in cut] for cut in batches(len(missing), jobs)]
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        with pool_of(jobs, context) as pool:
             results = pool.map(_make_range, cuts)  # the workers are forked (and the parts seen) by now
             aside = meanwhile()
             return [fragment for result in results for fragment in result], aside
