@@ -62,7 +62,7 @@ def extract_inputs(inputs: Iterable[str], *, encoding: str | None = None, glob: 
     ``jobs`` worker processes (or a Dask ``engine``) extract the files not found in the cache in ``cache_dir``
     (no cache when None); the counts of cached and extracted files and cache warnings go to ``report``.
     """
-    with gc_paused():
+    with gc_paused(engine != "dask"):  # a Dask client lives on asyncio, whose objects do make cycles
         return _extract_inputs(inputs, encoding=encoding, glob=glob, date=date, on_file=on_file, errors=errors,
                                jobs=jobs, cache_dir=cache_dir, engine=engine, scheduler=scheduler, report=report)
 
@@ -126,18 +126,17 @@ def build(inputs: list[str], *, out_dir: Path, name: str, encoding: str | None =
           rdf_graph: bool = True) -> tuple[BuildReport, Resolved, Graph | None]:
     """Build OUT/NAME.ttl and OUT/NAME.html (and the Oxigraph store at ``store`` when given). The rdflib Graph
     of the result is made only for callers that ask for it (``rdf_graph``; None otherwise)."""
-    with gc_paused():
-        return _build(inputs, out_dir=out_dir, name=name, encoding=encoding, glob=glob, date=date, city=city,
-                      on_file=on_file, jobs=jobs, cache_dir=cache_dir, engine=engine, scheduler=scheduler,
-                      store=store, judgements=judgements, rdf_graph=rdf_graph)
-
-
-def _build(inputs, *, out_dir, name, encoding, glob, date, city, on_file, jobs, cache_dir, engine, scheduler,
-           store, judgements, rdf_graph) -> tuple[BuildReport, Resolved, Graph | None]:
     started = time.perf_counter()
     report = BuildReport()
     docs = extract_inputs(inputs, encoding=encoding, glob=glob, date=date, on_file=on_file, errors=report.errors,
                           jobs=jobs, cache_dir=cache_dir, engine=engine, scheduler=scheduler, report=report)
+    with gc_paused():
+        return _build(docs, report, started, out_dir=out_dir, name=name, city=city, jobs=jobs, cache_dir=cache_dir,
+                      store=store, judgements=judgements, rdf_graph=rdf_graph)
+
+
+def _build(docs: list[Document], report: BuildReport, started: float, *, out_dir, name, city, jobs, cache_dir,
+           store, judgements, rdf_graph) -> tuple[BuildReport, Resolved, Graph | None]:
     resolved = resolve(docs, city=city, judgements=judgements)
     graph, view = _graph(resolved, jobs=jobs, cache_dir=cache_dir, report=report)
     report.files = len(docs)
@@ -211,12 +210,14 @@ def _graph(resolved: Resolved, *, jobs: int, cache_dir: Path | None,
 
 
 @contextmanager
-def gc_paused():
-    """The cyclic garbage collector off for a build. A build's objects live until it ends and make no reference
-    cycles to reclaim (none in 500 extracted pages, measured), yet each full collection walks all of them: a
-    tenth of a 100× build; in forked workers the walk also copies every page of memory it touches."""
+def gc_paused(pause: bool = True):
+    """The cyclic garbage collector off for a build (when ``pause``). A build's objects live until it ends and
+    make no reference cycles to reclaim (none in 500 extracted pages, measured), yet each full collection walks
+    all of them: a tenth of a 100× build; in forked workers the walk also copies every page of memory it
+    touches."""
     was = gc.isenabled()
-    gc.disable()
+    if pause:
+        gc.disable()
     try:
         yield
     finally:
