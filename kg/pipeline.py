@@ -271,7 +271,11 @@ def _child(task: Callable[[], object], recv, send) -> None:
         outcome = (True, task())
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent, which raises it
         outcome = (False, exc)
-    send.send(outcome)
+    try:
+        send.send(outcome)
+    except Exception as exc:  # an exception that cannot be pickled: its type and message still go back
+        failed = outcome[1] if not outcome[0] else exc
+        send.send((False, RuntimeError(f"{type(failed).__name__}: {failed}")))
 
 
 @contextmanager

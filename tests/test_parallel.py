@@ -160,6 +160,18 @@ def _fail() -> None:
     raise ValueError("no page")
 
 
+class Unpicklable(Exception):
+    def __init__(self):
+        import threading
+
+        super().__init__("a lock inside")
+        self.lock = threading.Lock()
+
+
+def _fail_unpicklably() -> None:
+    raise Unpicklable()
+
+
 def test_work_beside_runs_in_a_child_and_never_outlives_its_block():
     """``kg.pipeline.beside`` (the HTML page drawn while the Turtle is written): the result comes from another
     process, an exception comes back as itself, and a child whose result was not taken is ended with the block,
@@ -171,6 +183,9 @@ def test_work_beside_runs_in_a_child_and_never_outlives_its_block():
     with beside(os.getpid, parallel=False) as here:
         assert here.result() == os.getpid()
     with pytest.raises(ValueError, match="no page"), beside(_fail, parallel=True) as child:
+        child.result()
+    with pytest.raises(RuntimeError, match="Unpicklable: a lock inside"), beside(_fail_unpicklably, parallel=True) \
+            as child:
         child.result()
     with beside(_sleep_long, parallel=True) as child:
         pid = child.proc.pid
