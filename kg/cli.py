@@ -64,7 +64,6 @@ def main() -> None:
     """Build and query knowledge graphs of Chinese government news pages."""
 
 
-
 def run() -> None:
     """The ``kg`` command: ``main``, then, its output flushed, an immediate exit. A build or a loaded graph holds
     hundreds of megabytes of objects that the interpreter would free one by one on the way out (0.3 s after a
@@ -85,6 +84,7 @@ def run() -> None:
         except (OSError, ValueError):  # a reader that went away (kg query | head), a closed stream
             pass
     os._exit(code)
+
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True)

@@ -54,7 +54,7 @@ class Attributed:
 
 def _pickled_by_fields(cls):
     """Pickle a frozen record as its class and its field values: a build moves and caches millions of them, and
-    this is 2× faster than the state dictionaries dataclasses pickle frozen slotted records with."""
+    unpickling is 1.7× faster than from the state dictionaries dataclasses give frozen slotted records."""
     names = tuple(f.name for f in fields(cls))
     values = attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
 
