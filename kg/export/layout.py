@@ -84,25 +84,32 @@ def _initial(comp: list[int], adjacency: list[list[int]], rng: random.Random) ->
     return pos
 
 
-def _relax(comp: list[int], edges: list[tuple[int, int]], start: dict[int, tuple[float, float]],
-           iterations: int) -> list[tuple[float, float]]:
-    """Grid repulsion and degree-normalised linear springs, unit ideal distance; positions in ``comp`` order.
+def _relax(comps: list[list[int]], edges: list[tuple[int, int]], start: dict[int, tuple[float, float]],
+           iterations: int) -> list[list[tuple[float, float]]]:
+    """Grid repulsion and degree-normalised linear springs, unit ideal distance; each component's positions in
+    its order. The components are relaxed side by side, each about its own origin with its own temperature
+    (repulsion only within a component), so a graph of many small components costs one set of array operations
+    per step, not one per component (the grid's cells are a component's own).
 
     Vectorised with numpy: each step lists the pairs of nodes in the same or neighbouring cells and sums their
     forces with ``bincount``, which adds in index order, so the result is the same on every machine."""
-    index = {u: i for i, u in enumerate(comp)}
-    n = len(comp)
-    xs = np.array([start[u][0] for u in comp], dtype=np.float64)
-    ys = np.array([start[u][1] for u in comp], dtype=np.float64)
+    if not comps:
+        return []
+    order = [u for comp in comps for u in comp]
+    index = {u: i for i, u in enumerate(order)}
+    n = len(order)
+    comp_of = np.repeat(np.arange(len(comps)), [len(comp) for comp in comps])
+    xs = np.array([start[u][0] for u in order], dtype=np.float64)
+    ys = np.array([start[u][1] for u in order], dtype=np.float64)
     si = np.array([index[u] for u, _ in edges], dtype=np.int64)
     sj = np.array([index[v] for _, v in edges], dtype=np.int64)
     degree = np.bincount(si, minlength=n) + np.bincount(sj, minlength=n)
     weight = 1.0 / np.sqrt((degree[si] * degree[sj]).astype(np.float64))
     gravity = 0.002
-    temperature = max(1.0, math.sqrt(n) / 4)
+    temperature = np.array([max(1.0, math.sqrt(len(comp)) / 4) for comp in comps])[comp_of]
     cooling = temperature / (iterations + 1)
     for _ in range(iterations):
-        i, j = _near_pairs(xs, ys)
+        i, j = _near_pairs(xs, ys, comp_of)
         ddx = xs[i] - xs[j]
         ddy = ys[i] - ys[j]
         d2 = ddx * ddx + ddy * ddy
@@ -128,7 +135,12 @@ def _relax(comp: list[int], edges: list[tuple[int, int]], start: dict[int, tuple
         xs += fx * scale
         ys += fy * scale
         temperature -= cooling
-    return list(zip(xs.tolist(), ys.tolist(), strict=True))
+    placed = list(zip(xs.tolist(), ys.tolist(), strict=True))
+    out, at = [], 0
+    for comp in comps:
+        out.append(placed[at:at + len(comp)])
+        at += len(comp)
+    return out
 
 
 def _sums(at: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
@@ -136,16 +148,19 @@ def _sums(at: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(at, values, n).astype(np.float64, copy=False)
 
 
-def _near_pairs(xs: np.ndarray, ys: np.ndarray, cell: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair of nodes in one cell of side ``cell`` (lower index first) or in two neighbouring cells (each
-    neighbouring pair of cells once: own cell, then right-below, right, right-above, above)."""
+def _near_pairs(xs: np.ndarray, ys: np.ndarray, group: np.ndarray,
+                cell: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of nodes of one group in one cell of side ``cell`` (lower index first) or in two neighbouring
+    cells (each neighbouring pair of cells once: own cell, then right-below, right, right-above, above)."""
     cx = np.floor(xs / cell).astype(np.int64)
     cy = np.floor(ys / cell).astype(np.int64)
     cx -= cx.min()
     cy -= cy.min()
-    height = int(cy.max()) + 2  # a column of keys is one taller than any cell: cy - 1 never reaches a cell
-    key = cx * height + cy
-    order = np.argsort(key, kind="stable")  # by cell, then by index
+    # keys one wider and one taller than any cell, so a neighbour's key off the grid is no cell's key
+    height = int(cy.max()) + 2
+    width = int(cx.max()) + 2
+    key = (group * width + cx) * height + cy
+    order = np.argsort(key, kind="stable")  # by group and cell, then by index
     cells, starts, counts = np.unique(key[order], return_index=True, return_counts=True)
     cell_of = np.repeat(np.arange(len(cells)), counts)
     position = np.arange(len(order))
@@ -189,9 +204,11 @@ def layout(nodes: Sequence[Hashable], edges: Iterable[tuple[Hashable, Hashable]]
     singles = [c[0] for c in comps if len(c) == 1]
     rng = random.Random(seed)
     boxes = []  # (width, height, [(node index, x, y)]) with x, y from the box's corner
+    starts: dict[int, tuple[float, float]] = {}
     for comp in big:
-        comp_edges = sorted({(min(u, v), max(u, v)) for u in comp for v in adj[u]})
-        pos = _relax(comp, comp_edges, _initial(comp, adj, rng), iterations)
+        starts.update(_initial(comp, adj, rng))
+    big_edges = sorted({(min(u, v), max(u, v)) for comp in big for u in comp for v in adj[u]})
+    for comp, pos in zip(big, _relax(big, big_edges, starts, iterations), strict=True):
         min_x = min(x for x, _ in pos)
         min_y = min(y for _, y in pos)
         placed = [(u, x - min_x, y - min_y) for u, (x, y) in zip(comp, pos, strict=True)]
