@@ -81,8 +81,10 @@ def run() -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):  # a reader that went away (kg query | head), a closed stream
+        except BrokenPipeError:  # a reader that went away (kg query | head): nothing more to tell it
             pass
+        except (OSError, ValueError):  # a full disk, a closed stream: the output is not all there
+            code = code or 1
     os._exit(code)
 
 

@@ -96,18 +96,41 @@ def extract_sources(sources: Sequence[Source], *, date: str | None = None, jobs:
     return _pool(sources, date, jobs, on_done)
 
 
+def leave_signals_to_parent() -> None:
+    """In a worker process: Ctrl-C (sent to the whole terminal's process group) and a kill are the parent's to
+    handle; the worker ignores the first and dies of the second, so it never prints a traceback of its own."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _worker_start(initializer) -> None:
+    leave_signals_to_parent()
+    if initializer is not None:
+        initializer()
+
+
 @contextmanager
 def pool_of(jobs: int, context, initializer=None):
-    """A process pool that, when its block fails or is interrupted (Ctrl-C, a kill), drops the batches not yet
-    started: the build stops after the ones running, not after all of them."""
+    """A process pool whose workers are ended at once when its block fails or is interrupted (Ctrl-C, a kill):
+    pending batches are dropped, running ones stopped, and no worker outlives the build (waiting for them to
+    finish could hang on a queue a dying worker left locked)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=initializer) as pool:
-        try:
-            yield pool
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)  # joins the workers: none outlives the build
-            raise
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start,
+                               initargs=(initializer,))
+    try:
+        yield pool
+    except BaseException:
+        workers = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.join()
+        raise
+    pool.shutdown(wait=True)
 
 
 def _pool(sources, date, jobs, on_done) -> list[Document]:

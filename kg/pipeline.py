@@ -246,46 +246,74 @@ class _Forked:
     def __init__(self, task: Callable[[], object], context):
         self.recv, send = context.Pipe(duplex=False)
         self.proc = context.Process(target=_child, args=(task, self.recv, send), daemon=True)
-        self.proc.start()
-        send.close()
+        try:
+            self.proc.start()
+        except BaseException:  # interrupted while forking: the child, if there is one, goes too
+            self.close()
+            raise
+        finally:
+            send.close()
 
     def result(self):
+        from .engines import EngineError
+
         try:
             ok, value = self.recv.recv()
         except EOFError:
-            raise RuntimeError(f"a worker process died (exit status {self.proc.exitcode})") from None
+            self.proc.join()
+            raise EngineError(f"a worker process died (exit status {self.proc.exitcode})") from None
         if not ok:
             raise value
         return value
 
     def close(self) -> None:
-        if self.proc.is_alive():
-            self.proc.kill()
-        self.proc.join()
+        if self.proc.pid is not None:
+            if self.proc.is_alive():
+                self.proc.kill()
+            self.proc.join()
         self.recv.close()
 
 
 def _child(task: Callable[[], object], recv, send) -> None:
+    import pickle
+    import traceback
+
+    from .engines import leave_signals_to_parent
+
+    leave_signals_to_parent()
     recv.close()  # the parent's end: when the parent is gone, sending fails instead of waiting for ever
     try:
         outcome = (True, task())
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent, which raises it
+        exc.add_note("in the process drawing the page:\n" + "".join(traceback.format_exception(exc)).rstrip())
+        try:
+            pickle.loads(pickle.dumps(exc))  # some exceptions pickle but do not unpickle (a custom __init__)
+        except Exception:
+            exc = RuntimeError(f"{type(exc).__name__}: {exc}\n{exc.__notes__[-1]}")
         outcome = (False, exc)
     try:
         send.send(outcome)
-    except Exception as exc:  # an exception that cannot be pickled: its type and message still go back
-        failed = outcome[1] if not outcome[0] else exc
-        send.send((False, RuntimeError(f"{type(failed).__name__}: {failed}")))
+    except Exception as exc:  # noqa: BLE001 - a result that cannot be pickled: its type and message go back
+        try:
+            send.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        except Exception:  # noqa: BLE001 - the parent is gone: nobody to tell
+            pass
 
 
 @contextmanager
 def beside(task: Callable[[], object], parallel: bool):
-    """``task`` run in a forked process while the caller goes on (when ``parallel`` and processes can be
-    forked), else in this process when its result is asked for; the child is ended when the block is left."""
+    """``task`` run in a forked process while the caller goes on (when ``parallel`` and a process can be
+    forked here), else in this process when its result is asked for; the child is ended when the block is
+    left."""
     import multiprocessing
 
     context = multiprocessing.get_context()
-    running = _Forked(task, context) if parallel and context.get_start_method() == "fork" else _Here(task)
+    running: _Forked | _Here = _Here(task)
+    if parallel and context.get_start_method() == "fork":
+        try:
+            running = _Forked(task, context)
+        except (OSError, AssertionError):  # no memory to fork, or inside a daemonic process: draw it here
+            pass
     try:
         yield running
     finally:

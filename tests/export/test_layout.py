@@ -80,3 +80,25 @@ def test_isolated_nodes_keep_the_given_order_in_a_grid():
 def test_empty_and_self_loops():
     assert layout([], []) == {}
     assert set(layout(["x"], [("x", "x"), ("x", "unknown")])) == {"x"}
+
+
+def test_near_pairs_are_every_pair_of_neighbouring_cells_once():
+    """The vectorised grid gives exactly the pairs a plain scan gives: every two nodes of one group whose cells
+    touch (side or corner), each pair once, on random points (negative, far, on cell borders, piled up)."""
+    import numpy as np
+
+    from kg.export.layout import _near_pairs
+
+    rng = random.Random(5)
+    for case in range(60):
+        n = rng.randint(2, 40)
+        spread = rng.choice([1.0, 5.0, 50.0, 1e6])
+        xs = np.array([rng.choice([rng.uniform(-spread, spread), 2.0 * rng.randint(-3, 3)]) for _ in range(n)])
+        ys = np.array([rng.uniform(-spread, spread) if case % 5 else 0.5 for _ in range(n)])
+        group = np.array([rng.randint(0, 2) for _ in range(n)])
+        i, j = _near_pairs(xs, ys, group)
+        found = sorted(tuple(sorted(pair)) for pair in zip(i.tolist(), j.tolist(), strict=True))
+        cell = [(math.floor(x / 2.0), math.floor(y / 2.0)) for x, y in zip(xs, ys, strict=True)]
+        expected = sorted((a, b) for a in range(n) for b in range(a + 1, n) if group[a] == group[b]
+                          and abs(cell[a][0] - cell[b][0]) <= 1 and abs(cell[a][1] - cell[b][1]) <= 1)
+        assert found == expected, case
