@@ -76,22 +76,13 @@ def _hash(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def _zh(text: str) -> Literal:
-    """``Literal(text, lang="zh")`` without rdflib's checks and casts, which a plain string passes untouched: a
-    build makes hundreds of thousands of them. A test compares every slot with rdflib's own."""
+def _literal(text: str, lang: str | None = None) -> Literal:
+    """``Literal(text, lang=lang)`` of a plain string without rdflib's checks and casts, which such a string
+    passes untouched: a build makes hundreds of thousands. A test compares every slot with rdflib's own."""
     if text.__class__ is not str:
-        return Literal(text, lang=ZH)
+        return Literal(text, lang=lang)
     literal = str.__new__(Literal, text)
-    literal._language, literal._datatype, literal._value, literal._ill_typed = ZH, None, text, None
-    return literal
-
-
-def _plain(text: str) -> Literal:
-    """``Literal(text)`` of a plain string, as ``_zh``."""
-    if text.__class__ is not str:
-        return Literal(text)
-    literal = str.__new__(Literal, text)
-    literal._language, literal._datatype, literal._value, literal._ill_typed = None, None, text, None
+    literal._language, literal._datatype, literal._value, literal._ill_typed = lang, None, text, None
     return literal
 
 
@@ -322,29 +313,29 @@ def _add_candidates(g: Table, resolved: Resolved) -> None:
         g.add((node, KG.left, a))
         g.add((node, KG.right, b))
         g.add((node, KG.confidence, Literal(f"{c.confidence:.2f}", datatype=XSD.decimal)))
-        g.add((node, KG.reason, _plain(c.reason)))
+        g.add((node, KG.reason, _literal(c.reason)))
 
 
 def _add_source(g: Table, doc: Document) -> None:
     node = source_iri(source_key(doc.source.path))
     g.add((node, RDF.type, KG.SourceFile))
-    g.add((node, KG.path, _plain(doc.source.path)))
-    g.add((node, KG.encoding, _plain(doc.source.encoding)))
+    g.add((node, KG.path, _literal(doc.source.path)))
+    g.add((node, KG.encoding, _literal(doc.source.encoding)))
 
 
 def _add_article(g: Table, art: Article) -> None:
     node = article_iri(art.id)
     g.add((node, RDF.type, KG.Article))
     if art.headline:
-        g.add((node, SCHEMA.headline, _zh(art.headline)))
+        g.add((node, SCHEMA.headline, _literal(art.headline, ZH)))
     if art.subheadline:
-        g.add((node, SCHEMA.alternativeHeadline, _zh(art.subheadline)))
+        g.add((node, SCHEMA.alternativeHeadline, _literal(art.subheadline, ZH)))
     if art.date:
         g.add((node, SCHEMA.datePublished, _date(art.date)))
     g.add((node, KG.sourceFile, source_iri(art.id.rsplit("/", 1)[0])))
     g.add((node, KG.startOffset, _int(art.start)))
     g.add((node, KG.endOffset, _int(art.end)))
-    g.add((node, KG.articleKind, _plain(art.kind)))
+    g.add((node, KG.articleKind, _literal(art.kind)))
     for prop, names in ((KG.reporter, art.byline.reporters), (KG.correspondent, art.byline.correspondents),
                         (KG.photographer, art.byline.photographers)):
         for name in names:
@@ -355,10 +346,10 @@ def _add_article(g: Table, art: Article) -> None:
 
 def _add_entity(g: Table, e: Entity, node: URIRef) -> None:
     g.add((node, RDF.type, TYPE_CLASS[e.type]))
-    g.add((node, SKOS.prefLabel, _zh(e.name)))
-    g.add((node, RDFS.label, _zh(e.name)))
+    g.add((node, SKOS.prefLabel, _literal(e.name, ZH)))
+    g.add((node, RDFS.label, _literal(e.name, ZH)))
     for alias in e.aliases:
-        g.add((node, SKOS.altLabel, _zh(alias)))
+        g.add((node, SKOS.altLabel, _literal(alias, ZH)))
     if e.mentions:
         g.add((node, KG.mentionCount, _int(len(e.mentions))))
     if e.type == "Project":
@@ -367,9 +358,9 @@ def _add_entity(g: Table, e: Entity, node: URIRef) -> None:
             first = min(stated, key=lambda m: (m.article, m.start))
             if first.attr("amount"):
                 g.add((node, KG.amount, Literal(first.attr("amount"), datatype=XSD.decimal)))
-                g.add((node, KG.unit, _zh(first.attr("unit"))))
+                g.add((node, KG.unit, _literal(first.attr("unit"), ZH)))
             if first.attr("capacity"):
-                g.add((node, KG.capacity, _zh(first.attr("capacity"))))
+                g.add((node, KG.capacity, _literal(first.attr("capacity"), ZH)))
     dates = sorted(m.attr("date") for m in e.mentions if m.attr("date"))
     if e.type == "Event" and dates:
         g.add((node, SCHEMA.startDate, _date(dates[0])))
@@ -394,12 +385,12 @@ def _add_mention(g: Table, e_id: str, node: URIRef, art_id: str, n: int, first: 
     g.add((mnode, KG.mentionOf, node))
     g.add((mnode, KG.inArticle, article_iri(art_id)))
     g.add((mnode, PROV.wasDerivedFrom, article_iri(art_id)))
-    g.add((mnode, KG.surface, _zh(first.text)))
+    g.add((mnode, KG.surface, _literal(first.text, ZH)))
     g.add((mnode, KG.startOffset, _int(first.start)))
     g.add((mnode, KG.endOffset, _int(first.end)))
-    g.add((mnode, KG.evidenceText, _zh(evidence_sentence(text, first.start, first.end))))
+    g.add((mnode, KG.evidenceText, _literal(evidence_sentence(text, first.start, first.end), ZH)))
     g.add((mnode, KG.mentionCount, _int(n)))
-    g.add((mnode, KG.rule, _plain(first.rule)))
+    g.add((mnode, KG.rule, _literal(first.rule)))
 
 
 def _post_iri(person: str, title: str, org: str) -> URIRef:
@@ -409,14 +400,14 @@ def _post_iri(person: str, title: str, org: str) -> URIRef:
 def _add_post(g: Table, person: URIRef, person_name: str, title: str, org: str, by_name) -> URIRef:
     pnode = _post_iri(person_name, title, org)
     g.add((pnode, RDF.type, KG.Post))
-    g.add((pnode, KG.title, _zh(title)))
-    g.add((pnode, SKOS.prefLabel, _zh(f"{org} {title}".strip())))
+    g.add((pnode, KG.title, _literal(title, ZH)))
+    g.add((pnode, SKOS.prefLabel, _literal(f"{org} {title}".strip(), ZH)))
     g.add((pnode, ORG.heldBy, person))
     org_node = by_name.get(org) if org else None
     if org_node is not None:
         g.add((pnode, ORG.postIn, org_node))
     else:
-        g.add((pnode, KG.orgName, _zh(org or "(unknown)")))
+        g.add((pnode, KG.orgName, _literal(org or "(unknown)", ZH)))
     return pnode
 
 
@@ -434,13 +425,13 @@ def _add_relation(g: Table, r: Relation, names, by_name) -> tuple[URIRef, URIRef
     elif r.p == "awarded":
         o = iri("honour", r.o)  # an honour or list is a concept of its own, named as written
         g.add((o, RDF.type, SKOS.Concept))
-        g.add((o, SKOS.prefLabel, _zh(r.o)))
+        g.add((o, SKOS.prefLabel, _literal(r.o, ZH)))
     elif r.o_type:
         o = names.get((r.o_type, r.o))
         if o is None:
             return None
     else:
-        o = _zh(r.o)
+        o = _literal(r.o, ZH)
     if not isinstance(o, Literal):
         g.add((s, prop, o))
     return s, prop, o
@@ -456,24 +447,24 @@ def _add_fact(g: Table, r: Relation, s: URIRef, prop: URIRef, o: URIRef | Litera
     g.add((fact, RDF.object, o))
     g.add((fact, KG.inArticle, art))
     g.add((fact, PROV.wasDerivedFrom, art))
-    g.add((fact, KG.evidenceText, _zh(r.evidence.sentence or r.o)))
+    g.add((fact, KG.evidenceText, _literal(r.evidence.sentence or r.o, ZH)))
     g.add((fact, KG.startOffset, _int(r.evidence.start)))
     g.add((fact, KG.endOffset, _int(max(r.evidence.end, r.evidence.start + 1))))
-    g.add((fact, KG.rule, _plain(r.rule)))
+    g.add((fact, KG.rule, _literal(r.rule)))
     if r.attr("date"):
         g.add((fact, KG.date, _date(r.attr("date"))))
     for key, term in (("role", KG.role), ("unit", KG.unit)):
         if r.attr(key):
-            g.add((fact, term, _zh(r.attr(key))))
+            g.add((fact, term, _literal(r.attr(key), ZH)))
     if r.p == "holdsPost":
-        g.add((fact, KG.title, _zh(r.o)))
+        g.add((fact, KG.title, _literal(r.o, ZH)))
         if r.attr("org"):
-            g.add((fact, KG.orgName, _zh(r.attr("org"))))
+            g.add((fact, KG.orgName, _literal(r.attr("org"), ZH)))
     if r.attr("amount"):
         g.add((fact, KG.amount, Literal(r.attr("amount"), datatype=XSD.decimal)))
     if r.attr("capacity"):
-        g.add((fact, KG.capacity, _zh(r.attr("capacity"))))
+        g.add((fact, KG.capacity, _literal(r.attr("capacity"), ZH)))
     if r.attr("former"):
         g.add((fact, KG.former, Literal(True)))
     if r.p == "awarded":
-        g.add((fact, KG.honour, _zh(r.o)))
+        g.add((fact, KG.honour, _literal(r.o, ZH)))

@@ -60,18 +60,18 @@ def test_golden_graph_of_a_small_page():
 
 
 def test_fast_literals_are_rdflibs_literals():
-    """``_zh`` and ``_plain`` skip rdflib's constructor: every slot, the hash, equality and the Turtle label must
-    still be rdflib's, for any string (lone surrogates, quotes, newlines, empty)."""
-    from kg.graph import _plain, _zh
+    """``_literal`` skips rdflib's constructor: every slot, the hash, equality and the Turtle label must still be
+    rdflib's, for any string (lone surrogates, quotes, newlines, empty), with and without a language."""
+    from kg.graph import _literal
 
     texts = ["聊城市", "", "a \"quoted\"\nline", "中文\ud800", "  spaced  ", "123", "2025-01-01", "true"]
     for text in texts:
-        for fast, slow in ((_zh(text), Literal(text, lang="zh")), (_plain(text), Literal(text))):
+        for fast, slow in ((_literal(text, "zh"), Literal(text, lang="zh")), (_literal(text), Literal(text))):
             assert type(fast) is Literal
             assert (str(fast), fast.language, fast.datatype, fast.value, fast.ill_typed) == \
                 (str(slow), slow.language, slow.datatype, slow.value, slow.ill_typed)
             assert fast == slow and hash(fast) == hash(slow) and fast.n3() == slow.n3()
-    assert _zh("x") != _plain("x")
+    assert _literal("x", "zh") != _literal("x")
     made = iri("person", "刘 文强", "a/b?c#d<>\"{}|\\^`")
     assert type(made) is URIRef and made == URIRef(str(made)) and hash(made) == hash(URIRef(str(made)))
     assert made.n3() == URIRef(str(made)).n3() and " " not in made and "<" not in made

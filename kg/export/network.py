@@ -10,19 +10,9 @@ from typing import NamedTuple
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF as _RDF
-from rdflib.namespace import RDFS as _RDFS
-from rdflib.namespace import SKOS as _SKOS
 
-from kg import vocab
-from kg.vocab import CLASS_TYPE, PREDICATE_TERM, TYPE_CLASS, looked_up
-
-KG = looked_up(vocab.KG, " ".join(vocab.KG.__annotations__))
-RDF = looked_up(_RDF, "type subject predicate object")
-RDFS = looked_up(_RDFS, "label")
-SKOS = looked_up(_SKOS, "altLabel prefLabel")
-ORG = looked_up(vocab.ORG, "holds postIn")
-SCHEMA = looked_up(vocab.SCHEMA, "datePublished headline")
+from kg.graph import KG, ORG, RDF, RDFS, SCHEMA, SKOS  # the terms looked up once, for the loops over a graph
+from kg.vocab import CLASS_TYPE, PREDICATE_TERM, TYPE_CLASS
 
 MAX_EVIDENCE = 3
 
