@@ -128,8 +128,25 @@ def test_officials_of_agency_include_its_sections(seed_graph):
 
 def test_agencies_run_programmes(seed_graph):
     rows = answer(seed_graph, "agencies_run_programmes.rq")
-    assert ("聊城市工业和信息化局", "绿色问诊", "“绿色问诊”开良方") in rows
-    assert all(body and programme for body, programme, _ in rows)
+    assert ("聊城市工业和信息化局", "绿色问诊", "1") in rows
+    assert all(body and programme and int(n) >= 1 for body, programme, n in rows)
+
+
+def test_agencies_run_programmes_count_the_statements_of_each_pair():
+    graph = mini_graph("""
+    t:agency-甲 a kg:Agency ; skos:prefLabel "甲局"@zh ; kg:runs t:programme-1, t:programme-2 .
+    t:agency-乙 a kg:Agency ; skos:prefLabel "乙局"@zh ; kg:runs t:project-1 .
+    t:programme-1 a kg:Programme ; skos:prefLabel "一号行动"@zh .
+    t:programme-2 a kg:Programme ; skos:prefLabel "二号行动"@zh .
+    t:project-1 a kg:Project ; skos:prefLabel "一号项目"@zh .
+    t:fact-1 a kg:Assertion ; rdf:subject t:agency-甲 ; rdf:predicate kg:runs ; rdf:object t:programme-1 .
+    t:fact-2 a kg:Assertion ; rdf:subject t:agency-甲 ; rdf:predicate kg:runs ; rdf:object t:programme-1 .
+    t:fact-3 a kg:Assertion ; rdf:subject t:agency-甲 ; rdf:predicate kg:runs ; rdf:object t:programme-2 .
+    t:fact-4 a kg:Assertion ; rdf:subject t:agency-甲 ; rdf:predicate kg:participatesIn ; rdf:object t:programme-2 .
+    t:fact-5 a kg:Assertion ; rdf:subject t:agency-乙 ; rdf:predicate kg:runs ; rdf:object t:project-1 .
+    """)
+    # a project is not a programme; an assertion of another predicate is not counted
+    assert answer(graph, "agencies_run_programmes.rq") == [("甲局", "一号行动", "2"), ("甲局", "二号行动", "1")]
 
 
 # 4. enterprises taking part in a programme
