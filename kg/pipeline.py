@@ -152,13 +152,20 @@ def _build(docs: list[Document], report: BuildReport, started: float, *, out_dir
         ttl = out_dir / f"{name}.ttl"
         html = out_dir / f"{name}.html"
 
-        def page_of() -> bytes:
-            return render_html(view, title=name).encode("utf-8")
+        # the page is drawn and written to its temp file (by a forked process) while the Turtle is made and
+        # written to its own; both are renamed into place together or neither is: never a new graph beside an
+        # old page
+        with staged() as outputs:
+            ttl_tmp, html_tmp = outputs.reserve(ttl), outputs.reserve(html)
 
-        with beside(page_of, parallel=jobs > 1) as drawing:  # the page is drawn while the Turtle is written
-            turtle = serialize_turtle(graph)
-            page = drawing.result()
-        write_all_atomic([(ttl, turtle), (html, page)])  # both or neither: never a new graph beside an old page
+            def draw_page() -> None:
+                fill(html_tmp, render_html(view, title=name).encode("utf-8"), html)
+
+            with beside(draw_page, parallel=jobs > 1) as drawing:
+                turtle = serialize_turtle(graph)
+                fill(ttl_tmp, turtle, ttl)
+                drawing.result()
+            outputs.commit()
         report.outputs = [ttl, html]
         if store is not None:
             load_oxigraph(store, turtle)
@@ -347,36 +354,74 @@ def write_atomic(path: Path, data: bytes) -> None:
 def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
     """Write each file to a temp file beside it, then rename them all over their targets with SIGINT and SIGTERM
     held: an error or an interruption leaves every old file and no temp file, or every new file."""
-    temps: list[str] = []
-    try:
+    with staged() as outputs:
         for path, data in files:
-            _write_temp(Path(path), data, temps)
+            outputs.write(path, data)
+        outputs.commit()
+
+
+class Staged:
+    """Outputs written one by one to temp files beside their targets (while other work goes on), then renamed
+    over them all at once by ``commit``."""
+
+    def __init__(self):
+        self.paths: list[Path] = []
+        self.temps: list[str] = []
+
+    def reserve(self, path: Path) -> str:
+        """A new temp file beside ``path``, for ``fill`` (here or in a forked process) before the commit."""
+        _new_temp(Path(path), self.temps)
+        self.paths.append(Path(path))
+        return self.temps[-1]
+
+    def write(self, path: Path, data: bytes) -> None:
+        fill(self.reserve(path), data, path)
+
+    def commit(self) -> None:
         with _signals_held():
-            for (path, _), tmp in zip(files, temps, strict=True):
+            for path, tmp in zip(self.paths, self.temps, strict=True):
                 try:
                     os.replace(tmp, path)
                 except OSError as exc:
                     raise OSError(exc.errno, exc.strerror, str(path)) from None
+
+
+@contextmanager
+def staged():
+    """A ``Staged`` set of outputs: an error or an interruption before or during its commit leaves every old file
+    and no temp file, or (once committed) every new file."""
+    outputs = Staged()
+    try:
+        yield outputs
     except BaseException:
-        for tmp in temps:
+        for tmp in outputs.temps:
             Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def _write_temp(path: Path, data: bytes, temps: list[str]) -> None:
-    """Write ``data`` to a new temp file beside ``path``, listed in ``temps`` before anything can interrupt."""
+def _new_temp(path: Path, temps: list[str]) -> None:
+    """A new empty temp file beside ``path``, listed in ``temps`` before anything can interrupt."""
     try:
         with _signals_held():
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             temps.append(tmp)
-            f = os.fdopen(fd, "wb")
-        with f:
+        try:
+            if hasattr(os, "fchmod"):  # mkstemp makes 0600; an output is as readable as any file
+                os.fchmod(fd, 0o666 & ~_umask())
+        finally:
+            os.close(fd)
+    except OSError as exc:  # name the output, not a temp file the user never asked for
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+
+
+def fill(tmp: str, data: bytes, path: Path) -> None:
+    """Write ``data`` into the temp file ``tmp`` of the output ``path``, on disk before it is renamed."""
+    try:
+        with open(tmp, "wb") as f:
             f.write(data)
             f.flush()
-            if hasattr(os, "fchmod"):  # mkstemp makes 0600; an output is as readable as any file
-                os.fchmod(f.fileno(), 0o666 & ~_umask())
             os.fsync(f.fileno())
-    except OSError as exc:  # name the output, not a temp file the user never asked for
+    except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(path)) from None
 
 

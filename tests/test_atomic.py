@@ -113,7 +113,7 @@ def test_crash_while_writing_the_second_file(previous, monkeypatch):
 @pytest.mark.parametrize("when", ["fsync", "between"])
 def test_interrupt_while_writing_leaves_no_temp_file(previous, monkeypatch, when):
     """Ctrl-C while the first temp file is synced, or just after it is written: both old files stay and the
-    temp file is removed."""
+    temp files (both made before either is written) are removed."""
     seen = []
 
     def interrupt():
@@ -128,17 +128,17 @@ def test_interrupt_while_writing_leaves_no_temp_file(previous, monkeypatch, when
 
         monkeypatch.setattr(os, "fsync", fsync)
     else:
-        real = kg.pipeline._write_temp
+        real = kg.pipeline.fill
 
-        def write_then_interrupt(path, data, temps):
-            real(path, data, temps)
+        def write_then_interrupt(tmp, data, path):
+            real(tmp, data, path)
             seen.extend(p.name for p in Path("out").glob(".pages.*.tmp"))
             interrupt()
 
-        monkeypatch.setattr(kg.pipeline, "_write_temp", write_then_interrupt)
+        monkeypatch.setattr(kg.pipeline, "fill", write_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
         rebuild()
-    assert len(seen) == 1 and seen[0].startswith(".pages.ttl.")  # there was a temp file, and it is gone
+    assert sorted(name.split(".")[2] for name in seen) == ["html", "ttl"]  # there were temp files, and they are gone
     assert outputs(Path("out")) == previous and temps(Path("out")) == []
 
 
@@ -194,15 +194,15 @@ def test_sigterm_while_writing_unwinds_and_exits_143(previous, monkeypatch):
     def die(signum, frame):
         raise DiedUncleanly
 
-    real = kg.pipeline._write_temp
+    real = kg.pipeline.fill
 
-    def write_then_terminate(path, data, temps):
-        real(path, data, temps)
+    def write_then_terminate(tmp, data, path):
+        real(tmp, data, path)
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(1)
         raise AssertionError("SIGTERM did not stop the build")
 
-    monkeypatch.setattr(kg.pipeline, "_write_temp", write_then_terminate)
+    monkeypatch.setattr(kg.pipeline, "fill", write_then_terminate)
     before = signal.signal(signal.SIGTERM, die)
     try:
         result = CliRunner().invoke(main, ["build", "pages", "--out", "out", "--name", "pages", "--quiet",
@@ -242,14 +242,14 @@ def test_a_temp_file_left_by_sigkill_is_never_taken_for_a_graph(previous):
 
     Path("graphs").mkdir()
     shutil.copy("out/pages.ttl", "graphs/pages.ttl")
-    made: list[str] = []
-    kg.pipeline._write_temp(Path("graphs/pages.ttl"), b"half a graph @prefix", made)  # then SIGKILL
-    stray = Path(made[0])
+    made = kg.pipeline.Staged()
+    kg.pipeline.fill(made.reserve(Path("graphs/pages.ttl")), b"half a graph @prefix", Path("graphs/pages.ttl"))
+    stray = Path(made.temps[0])  # then SIGKILL
     assert stray.parent.samefile("graphs") and stray.read_bytes() == b"half a graph @prefix"
     later = time.time() + 60
     os.utime(stray, (later, later))  # newer than the real graph
     assert default_graph() == Path("graphs/pages.ttl")
-    kg.pipeline._write_temp(Path("pages/a.txt"), b"half a page", made)  # a temp file among the inputs
+    kg.pipeline.fill(made.reserve(Path("pages/a.txt")), b"half a page", Path("pages/a.txt"))  # among the inputs
     assert [p for p in iter_inputs(["pages"])] == ["pages/a.txt", "pages/b.txt"]
 
 

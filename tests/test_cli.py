@@ -41,6 +41,25 @@ def test_build_summary(tmp_path, monkeypatch):
         r"seconds    \d+\.\d\nwrote      g/p\.ttl\nwrote      g/p\.html\n", out)
 
 
+@pytest.mark.parametrize("ending", [False, True])
+def test_build_leaves_the_collector_off_only_in_a_process_that_ends_with_it(tmp_path, monkeypatch, ending):
+    """``kg`` (kg.cli.run) exits right after the command: turning the collector back on after a build would only
+    buy one collection of everything the build made. Called as a library (here, CliRunner), it is restored."""
+    import gc
+
+    import kg.cli
+
+    monkeypatch.chdir(tmp_path)
+    Path("p.txt").write_text(PAGE, encoding="utf-8")
+    monkeypatch.setattr(kg.cli, "_PROCESS_ENDS", ending)
+    assert gc.isenabled()
+    try:
+        assert run("build", "p.txt", "--out", "g", "--quiet", "--no-cache").exit_code == 0
+        assert gc.isenabled() is not ending
+    finally:
+        gc.enable()
+
+
 def test_lookup_card_exact(small):
     result = run("lookup", "赵刚")
     assert result.exit_code == 0
