@@ -186,15 +186,23 @@ def lexicon() -> Lexicon:
 
 @lru_cache(maxsize=1)
 def word_tags() -> dict[str, str]:
-    """Part-of-speech tags of jieba's dictionary words: a dict lookup, far cheaper than ``jieba.posseg``."""
+    """Part-of-speech tags of jieba's dictionary words: a dict lookup, far cheaper than ``jieba.posseg``. The
+    file is found without importing jieba (0.09 s, for pkg_resources), which rjieba makes unneeded."""
+    from importlib.util import find_spec
     from pathlib import Path
 
-    import jieba
-
-    tags: dict[str, str] = {}
-    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) == 3:
-                tags[parts[0]] = parts[2]
-    return tags
+    spec = find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("kg needs jieba's dictionary: pip install jieba")
+    text = (Path(spec.submodule_search_locations[0]) / "dict.txt").read_text(encoding="utf-8")
+    fields = text.split()
+    words, counts, tags = fields[0::3], fields[1::3], fields[2::3]
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if len(fields) == 3 * lines and all(map(str.isdigit, counts)):
+        return dict(zip(words, tags, strict=True))  # every line "word count tag": 3× faster than line by line
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            out[parts[0]] = parts[2]
+    return out

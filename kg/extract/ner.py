@@ -112,7 +112,8 @@ class Model:
         self._inside = np.array([lab.startswith("I-") for lab in labels])
         self._tag_table, self._wt_rows, self._wpt_rows, self._pwt_rows, self._pwt_start = _word_tables(index,
                                                                                                      self.zero)
-        self._word_tag_ids = {w: self._tag_table[t] for w, t in word_tags().items()}  # OOV: 0
+        tags = word_tags()
+        self._word_tag_ids = dict(zip(tags, map(self._tag_table.__getitem__, tags.values()), strict=True))  # OOV: 0
 
     @classmethod
     def from_crfsuite(cls, path: str) -> Model:
