@@ -194,6 +194,8 @@ def _graph(resolved: Resolved, *, jobs: int, cache_dir: Path | None,
         renderer = Renderer(load_terms(cache_dir, report.warnings))
 
         def shared_work():
+            from .export import html  # noqa: F401 - imported while the workers run, for the page drawn later
+
             fits = renderer.fits(shared.spo)
             return (renderer.render(shared.spo) if fits else None), _facts(shared), mention_rows(shared)
 
