@@ -96,6 +96,30 @@ def extract_sources(sources: Sequence[Source], *, date: str | None = None, jobs:
     return _pool(sources, date, jobs, on_done)
 
 
+@contextmanager
+def signals_held():
+    """SIGINT and SIGTERM that arrive in the block act when it is done. (A signal mask would not do: the process
+    has other threads, a pool's for one, and the signal goes to one that does not block it.) Forks are made in
+    such a block: a handler that raises while ``os.fork`` runs its at-fork hooks has its exception printed and
+    dropped (logging's hook), and the signal is lost."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    before = {sig: signal.signal(sig, lambda signum, _frame: caught.append(signum)) for sig in held}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+        for sig in dict.fromkeys(caught):
+            signal.raise_signal(sig)
+
+
 def leave_signals_to_parent() -> None:
     """In a worker process: Ctrl-C (sent to the whole terminal's process group) and a kill are the parent's to
     handle; the worker ignores the first and dies of the second, so it never prints a traceback of its own."""
@@ -144,9 +168,10 @@ def _pool(sources, date, jobs, on_done) -> list[Document]:
         # anyway to resolve, so the load is paid once instead of once per worker and once more here
         init_worker()
     with pool_of(jobs, context, initializer=_start_worker) as pool:
+        with signals_held():  # map() forks the workers
+            results = pool.map(extract_batch, [[sources[i] for i in p] for p in parts], [date] * len(parts))
         # map() yields in submission order: the merge is deterministic whatever finishes first
-        for part, result in zip(parts, pool.map(extract_batch, [[sources[i] for i in p] for p in parts],
-                                                [date] * len(parts)), strict=True):
+        for part, result in zip(parts, results, strict=True):
             docs += result
             if on_done:
                 for i in part:

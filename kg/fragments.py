@@ -141,13 +141,14 @@ def _make(parts: list[DocPart], missing: list[int], jobs: int,
     if jobs == 1 or context.get_start_method() != "fork":
         aside = meanwhile()
         return [make_fragment(parts[i]) for i in missing], aside
-    from .engines import batches, pool_of
+    from .engines import batches, pool_of, signals_held
 
     _PARTS[:] = parts  # forked workers see the parts as they are: only indices and fragments are pickled
     try:
         cuts = [[missing[i] for i in cut] for cut in batches(len(missing), jobs)]
         with pool_of(jobs, context) as pool:
-            results = pool.map(_make_range, cuts)  # the workers are forked (and the parts seen) by now
+            with signals_held():  # map() forks the workers (see kg.engines.signals_held)
+                results = pool.map(_make_range, cuts)  # the workers are forked (and the parts seen) by now
             aside = meanwhile()
             return [fragment for result in results for fragment in result], aside
     finally:

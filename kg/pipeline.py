@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import gc
 import os
-import signal
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -27,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
+from .engines import signals_held
 from .graph import Table, build_table, split_table
 from .model import Document, Resolved, Source
 from .read import ReadError, iter_inputs, read_source
@@ -320,12 +319,15 @@ def beside(task: Callable[[], object], parallel: bool):
 
     context = multiprocessing.get_context()
     running: _Forked | _Here = _Here(task)
-    if parallel and context.get_start_method() == "fork":
-        try:
-            running = _Forked(task, context)
-        except (OSError, AssertionError):  # no memory to fork, or inside a daemonic process: draw it here
-            pass
     try:
+        if parallel and context.get_start_method() == "fork":
+            try:
+                # a signal handled during a fork would be lost (kg.engines.signals_held); held, it acts once the
+                # child is ``running``, so the child is ended with the block
+                with signals_held():
+                    running = _Forked(task, context)
+            except (OSError, AssertionError):  # no memory to fork, or inside a daemonic process: draw it here
+                pass
         yield running
     finally:
         running.close()
@@ -380,7 +382,7 @@ class Staged:
         fill(self.reserve(path), data, path)
 
     def commit(self) -> None:
-        with _signals_held():
+        with signals_held():
             for path, tmp in zip(self.paths, self.temps, strict=True):
                 try:
                     os.replace(tmp, path)
@@ -404,7 +406,7 @@ def staged():
 def _new_temp(path: Path, temps: list[str]) -> None:
     """A new empty temp file beside ``path``, listed in ``temps`` before anything can interrupt."""
     try:
-        with _signals_held():
+        with signals_held():
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             temps.append(tmp)
         try:
@@ -425,25 +427,6 @@ def fill(tmp: str, data: bytes, path: Path) -> None:
             os.fsync(f.fileno())
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(path)) from None
-
-
-@contextmanager
-def _signals_held():
-    """SIGINT and SIGTERM that arrive in the block act when it is done. (A signal mask would not do: the process
-    has other threads, a pool's for one, and the signal goes to one that does not block it.)"""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    held = (signal.SIGINT, signal.SIGTERM)
-    before = {sig: signal.signal(sig, lambda signum, _frame: caught.append(signum)) for sig in held}
-    try:
-        yield
-    finally:
-        for sig, handler in before.items():
-            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
-        for sig in dict.fromkeys(caught):
-            signal.raise_signal(sig)
 
 
 def _umask() -> int:

@@ -192,3 +192,25 @@ def test_work_beside_runs_in_a_child_and_never_outlives_its_block():
     assert not child.proc.is_alive() and child.proc.exitcode is not None
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_a_signal_during_the_fork_beside_is_not_lost_and_ends_the_child(monkeypatch):
+    """Ctrl-C while ``beside`` forks: a handler raising inside ``os.fork``'s at-fork hooks would be printed and
+    dropped, so the signal is held until the child is running, then raised, and the child ended with it."""
+    import signal
+
+    import kg.pipeline
+    from kg.pipeline import _Forked, beside
+
+    started = []
+
+    def fork_then_interrupt(self, task, context):
+        _Forked.__init__(self, task, context)
+        started.append(self)
+        os.kill(os.getpid(), signal.SIGINT)  # arrives while the fork is under way
+
+    monkeypatch.setattr(kg.pipeline, "_Forked", type("Interrupted", (_Forked,), {"__init__": fork_then_interrupt}))
+    with pytest.raises(KeyboardInterrupt), beside(_sleep_long, parallel=True):
+        raise AssertionError("the block ran: the signal was lost")
+    (child,) = started
+    assert not child.proc.is_alive() and child.proc.exitcode is not None
