@@ -13,7 +13,7 @@ Turtle file is merged from the blocks of all (``kg.turtle.write_turtle``): the b
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -69,11 +69,7 @@ def make_fragment(part: DocPart) -> Fragment | None:
     return Fragment(renderer.render(table.spo), facts, mention_rows(table), len(table))
 
 
-_PARTS: list[DocPart] = []  # the parts a forked pool's workers read (inherited, never sent)
-
-
-def _make_range(indices: Sequence[int]) -> list[Fragment | None]:
-    return [make_fragment(_PARTS[i]) for i in indices]
+_PARTS: list[DocPart] = []  # the parts the forked children read (inherited, never sent)
 
 
 def _terms_cache(cache_dir: Path):
@@ -134,22 +130,58 @@ def make_fragments(parts: list[DocPart], *, jobs: int = 1, cache_dir: Path | Non
 
 def _make(parts: list[DocPart], missing: list[int], jobs: int,
           meanwhile: Callable[[], object]) -> tuple[list[Fragment | None], object]:
-    import multiprocessing
+    """The fragments of ``parts[i]`` for i in ``missing``, and what ``meanwhile`` returned.
 
-    jobs = max(1, min(jobs, len(missing) // 4))  # a pool is worth its start only for a few parts per worker
+    With ``jobs`` > 1, ``jobs - 1`` forked processes take batches from the front of the list while this process
+    does ``meanwhile`` and then takes batches from the back, until they meet: no core waits on another (a pool of
+    ``jobs`` workers beside this process's own work ran three processes on two cores), only the children's
+    fragments are pickled, and each label of a shared term is computed in one process fewer."""
+    import multiprocessing
+    from contextlib import ExitStack
+    from functools import partial
+
+    jobs = max(1, min(jobs, len(missing) // 4))  # a process is worth its start only for a few parts each
     context = multiprocessing.get_context()
     if jobs == 1 or context.get_start_method() != "fork":
         aside = meanwhile()
         return [make_fragment(parts[i]) for i in missing], aside
-    from .engines import batches, pool_of, signals_held
+    from .engines import batches
+    from .pipeline import beside
 
-    _PARTS[:] = parts  # forked workers see the parts as they are: only indices and fragments are pickled
+    cuts = [[missing[i] for i in cut] for cut in batches(len(missing), jobs)]
+    ends = context.Array("i", [0, len(cuts)])  # the next batch from the front; one past the next from the back
+    _PARTS[:] = parts  # forked children see the parts as they are: only fragments are pickled
     try:
-        cuts = [[missing[i] for i in cut] for cut in batches(len(missing), jobs)]
-        with pool_of(jobs, context) as pool:
-            with signals_held():  # map() forks the workers (see kg.engines.signals_held)
-                results = pool.map(_make_range, cuts)  # the workers are forked (and the parts seen) by now
+        with ExitStack() as children:
+            running = [children.enter_context(beside(partial(_from_front, cuts, ends), parallel=True))
+                       for _ in range(jobs - 1)]
             aside = meanwhile()
-            return [fragment for result in results for fragment in result], aside
+            done: dict[int, list[Fragment | None]] = {}
+            while (k := _claim(ends, from_back=True)) is not None:
+                done[k] = [make_fragment(parts[i]) for i in cuts[k]]
+            for child in running:
+                done.update(child.result())
     finally:
         _PARTS.clear()
+    return [fragment for k in range(len(cuts)) for fragment in done[k]], aside
+
+
+def _claim(ends, from_back: bool) -> int | None:
+    """The number of the next batch nobody has taken, from the front or the back; None when they have met."""
+    with ends.get_lock():
+        front, back = ends[0], ends[1]
+        if front >= back:
+            return None
+        if from_back:
+            ends[1] = back - 1
+            return back - 1
+        ends[0] = front + 1
+        return front
+
+
+def _from_front(cuts: list[list[int]], ends) -> dict[int, list[Fragment | None]]:
+    """In a forked child: the fragments of the batches it takes from the front, by batch number."""
+    done = {}
+    while (k := _claim(ends, from_back=False)) is not None:
+        done[k] = [make_fragment(_PARTS[i]) for i in cuts[k]]
+    return done

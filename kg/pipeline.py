@@ -295,7 +295,7 @@ def _child(task: Callable[[], object], recv, send) -> None:
     try:
         outcome = (True, task())
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent, which raises it
-        exc.add_note("in the process drawing the page:\n" + "".join(traceback.format_exception(exc)).rstrip())
+        exc.add_note("in a forked process:\n" + "".join(traceback.format_exception(exc)).rstrip())
         try:
             pickle.loads(pickle.dumps(exc))  # some exceptions pickle but do not unpickle (a custom __init__)
         except Exception:

@@ -3,6 +3,7 @@ as the page drawn from it, fresh or from the cache, and whole again when two fil
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from kg.export.html import render_html
@@ -76,3 +77,52 @@ def test_files_sharing_a_source_key_are_built_whole(tmp_path, monkeypatch):
     report, _, graph = build(["d1", "d2"], out_dir=Path("out"), name="g", city="聊城")
     assert Path("out/g.ttl").read_bytes() == graph.serialize(format="turtle", encoding="utf-8")
     assert Path("out/g.html").read_text(encoding="utf-8") == render_html(graph, title="g")
+
+
+def _parts(tmp_path: Path, n: int = 24):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    names = ["赵刚", "钱立新", "孙广平", "李国栋", "周建华", "吴海涛"]
+    for i in range(n):
+        (folder / f"p{i:02d}.txt").write_text(
+            PAGE.format(reporter="王明", day=i % 28 + 1, name=names[i % len(names)]), encoding="utf-8")
+    shared, parts = split_table(resolve(extract_inputs([str(folder)], jobs=1)))
+    return parts
+
+
+def test_fragments_made_by_several_processes_are_the_ones_made_by_one(tmp_path):
+    """Children take batches from the front while this process takes them from the back: every part is made
+    once, in its place, whatever number of processes."""
+    from kg.fragments import make_fragments
+
+    parts = _parts(tmp_path)
+    one, made, _ = make_fragments(parts, jobs=1)
+    assert made == len(parts) == 24
+    for jobs in (2, 3):
+        # this process is busy for a while first (as with the shared part), so the children do take batches
+        many, made, aside = make_fragments(parts, jobs=jobs, meanwhile=lambda: time.sleep(0.3) or "shared part")
+        assert made == 24 and aside == "shared part"
+        assert [(f.blocks.text, f.blocks.refs, f.facts, f.mentions) for f in many] == \
+            [(f.blocks.text, f.blocks.refs, f.facts, f.mentions) for f in one]
+
+
+def test_a_fragment_that_fails_in_a_child_fails_the_build(tmp_path, monkeypatch):
+    import os
+
+    import pytest
+
+    import kg.fragments
+
+    parts = _parts(tmp_path)
+    parent = os.getpid()
+    real = kg.fragments.make_fragment
+
+    def fails_in_a_child(part):
+        if os.getpid() != parent:
+            raise ValueError(f"no fragment for {part.doc.source.path}")
+        return real(part)
+
+    monkeypatch.setattr(kg.fragments, "make_fragment", fails_in_a_child)
+    with pytest.raises(ValueError, match="no fragment for") as exc:
+        kg.fragments.make_fragments(parts, jobs=2, meanwhile=lambda: time.sleep(0.3))  # the child starts first
+    assert "in a forked process" in "".join(exc.value.__notes__)
