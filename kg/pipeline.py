@@ -374,9 +374,9 @@ class Staged:
 
     def reserve(self, path: Path) -> str:
         """A new temp file beside ``path``, for ``fill`` (here or in a forked process) before the commit."""
-        _new_temp(Path(path), self.temps)
+        tmp = _new_temp(Path(path), self.temps)
         self.paths.append(Path(path))
-        return self.temps[-1]
+        return tmp
 
     def write(self, path: Path, data: bytes) -> None:
         fill(self.reserve(path), data, path)
@@ -403,8 +403,8 @@ def staged():
         raise
 
 
-def _new_temp(path: Path, temps: list[str]) -> None:
-    """A new empty temp file beside ``path``, listed in ``temps`` before anything can interrupt."""
+def _new_temp(path: Path, temps: list[str]) -> str:
+    """A new empty temp file beside ``path``, listed in ``temps`` before anything can interrupt; its name."""
     try:
         with signals_held():
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -416,6 +416,7 @@ def _new_temp(path: Path, temps: list[str]) -> None:
             os.close(fd)
     except OSError as exc:  # name the output, not a temp file the user never asked for
         raise OSError(exc.errno, exc.strerror, str(path)) from None
+    return tmp
 
 
 def fill(tmp: str, data: bytes, path: Path) -> None:
