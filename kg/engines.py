@@ -17,6 +17,7 @@ from .model import Document, Source
 
 ENGINES = ("local", "dask")
 MAX_BATCH = 8  # files per task: big enough to amortise pickling, small enough to balance uneven files
+SHARED_BATCH = 2  # files per batch shared with forked children (kg.forks.share)
 
 
 class EngineError(Exception):
@@ -69,8 +70,12 @@ def extract_batch(sources: Sequence[Source], date: str | None = None) -> list[Do
     return [extract_page(source, date=date) for source in sources]
 
 
-def batches(n: int, jobs: int) -> list[range]:
-    """Cut ``n`` files into consecutive batches, about four per worker so a slow file does not stall the rest."""
+def batches(n: int, jobs: int, shared: bool = False) -> list[range]:
+    """Cut ``n`` files into consecutive batches, about four per worker so a slow file does not stall the rest;
+    ``shared`` (``kg.forks.share``: a batch costs a lock and a write) smaller ones, at most SHARED_BATCH, so
+    the processes finish within a few files of each other."""
+    if shared:
+        return [range(i, min(n, i + SHARED_BATCH)) for i in range(0, n, SHARED_BATCH)]
     size = max(1, min(MAX_BATCH, n // (jobs * 4)))
     return [range(i, min(n, i + size)) for i in range(0, n, size)]
 
@@ -93,7 +98,19 @@ def extract_sources(sources: Sequence[Source], *, date: str | None = None, jobs:
             if on_done:
                 on_done(source)
         return docs
-    return _pool(sources, date, jobs, on_done)
+    import multiprocessing
+
+    if multiprocessing.get_context().get_start_method() != "fork":
+        return _pool(sources, date, jobs, on_done)
+    from .forks import share
+
+    # loaded once here, before the children are forked: they inherit it (copy-on-write)
+    init_worker()
+    cuts = batches(len(sources), jobs, shared=True)
+    done = (lambda k: [on_done(sources[i]) for i in cuts[k]]) if on_done else None
+    extracted, _ = share(len(cuts), lambda k: extract_batch([sources[i] for i in cuts[k]], date), jobs,
+                         on_result=done)
+    return [doc for batch in extracted for doc in batch]
 
 
 @contextmanager
@@ -163,10 +180,6 @@ def _pool(sources, date, jobs, on_done) -> list[Document]:
     parts = batches(len(sources), jobs)
     docs: list[Document] = []
     context = multiprocessing.get_context()
-    if context.get_start_method() == "fork":
-        # load once here and let the forked workers inherit it (copy-on-write): this process needs the lexicon
-        # anyway to resolve, so the load is paid once instead of once per worker and once more here
-        init_worker()
     with pool_of(jobs, context, initializer=_start_worker) as pool:
         with signals_held():  # map() forks the workers
             results = pool.map(extract_batch, [[sources[i] for i in p] for p in parts], [date] * len(parts))

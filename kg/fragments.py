@@ -69,9 +69,6 @@ def make_fragment(part: DocPart) -> Fragment | None:
     return Fragment(renderer.render(table.spo), facts, mention_rows(table), len(table))
 
 
-_PARTS: list[DocPart] = []  # the parts the forked children read (inherited, never sent)
-
-
 def _terms_cache(cache_dir: Path):
     from .cache import BlobCache
 
@@ -130,58 +127,13 @@ def make_fragments(parts: list[DocPart], *, jobs: int = 1, cache_dir: Path | Non
 
 def _make(parts: list[DocPart], missing: list[int], jobs: int,
           meanwhile: Callable[[], object]) -> tuple[list[Fragment | None], object]:
-    """The fragments of ``parts[i]`` for i in ``missing``, and what ``meanwhile`` returned.
-
-    With ``jobs`` > 1, ``jobs - 1`` forked processes take batches from the front of the list while this process
-    does ``meanwhile`` and then takes batches from the back, until they meet: no core waits on another (a pool of
-    ``jobs`` workers beside this process's own work ran three processes on two cores), only the children's
-    fragments are pickled, and each label of a shared term is computed in one process fewer."""
-    import multiprocessing
-    from contextlib import ExitStack
-    from functools import partial
+    """The fragments of ``parts[i]`` for i in ``missing``, and what ``meanwhile`` returned: ``jobs - 1`` forked
+    processes and this one (once ``meanwhile`` is done) share the batches (``kg.forks.share``); the children read
+    the parts as they are in memory, only fragments are pickled."""
+    from .engines import batches
+    from .forks import share
 
     jobs = max(1, min(jobs, len(missing) // 4))  # a process is worth its start only for a few parts each
-    context = multiprocessing.get_context()
-    if jobs == 1 or context.get_start_method() != "fork":
-        aside = meanwhile()
-        return [make_fragment(parts[i]) for i in missing], aside
-    from .engines import batches
-    from .pipeline import beside
-
-    cuts = [[missing[i] for i in cut] for cut in batches(len(missing), jobs)]
-    ends = context.Array("i", [0, len(cuts)])  # the next batch from the front; one past the next from the back
-    _PARTS[:] = parts  # forked children see the parts as they are: only fragments are pickled
-    try:
-        with ExitStack() as children:
-            running = [children.enter_context(beside(partial(_from_front, cuts, ends), parallel=True))
-                       for _ in range(jobs - 1)]
-            aside = meanwhile()
-            done: dict[int, list[Fragment | None]] = {}
-            while (k := _claim(ends, from_back=True)) is not None:
-                done[k] = [make_fragment(parts[i]) for i in cuts[k]]
-            for child in running:
-                done.update(child.result())
-    finally:
-        _PARTS.clear()
-    return [fragment for k in range(len(cuts)) for fragment in done[k]], aside
-
-
-def _claim(ends, from_back: bool) -> int | None:
-    """The number of the next batch nobody has taken, from the front or the back; None when they have met."""
-    with ends.get_lock():
-        front, back = ends[0], ends[1]
-        if front >= back:
-            return None
-        if from_back:
-            ends[1] = back - 1
-            return back - 1
-        ends[0] = front + 1
-        return front
-
-
-def _from_front(cuts: list[list[int]], ends) -> dict[int, list[Fragment | None]]:
-    """In a forked child: the fragments of the batches it takes from the front, by batch number."""
-    done = {}
-    while (k := _claim(ends, from_back=False)) is not None:
-        done[k] = [make_fragment(_PARTS[i]) for i in cuts[k]]
-    return done
+    cuts = [[missing[i] for i in cut] for cut in batches(len(missing), jobs, shared=True)]
+    made, aside = share(len(cuts), lambda k: [make_fragment(parts[i]) for i in cuts[k]], jobs, meanwhile=meanwhile)
+    return [fragment for batch in made for fragment in batch], aside

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from rdflib import Graph
 
 from .engines import signals_held
+from .forks import beside
 from .graph import Table, build_table, split_table
 from .model import Document, Resolved, Source
 from .read import ReadError, iter_inputs, read_source
@@ -233,104 +234,6 @@ def gc_paused(pause: bool = True):
     finally:
         if was:
             gc.enable()
-
-
-class _Here:
-    """A task run in this process when none can be forked: its result, or its exception, when asked."""
-
-    def __init__(self, task: Callable[[], object]):
-        self.task = task
-
-    def result(self):
-        return self.task()
-
-    def close(self) -> None:
-        pass
-
-
-class _Forked:
-    """A task run in a forked child, which sees this process's objects as they are and sends back only the
-    result (or its exception) through a pipe. ``close`` kills a child whose result was never taken: no process
-    outlives the build, holding the terminal's pipes open."""
-
-    def __init__(self, task: Callable[[], object], context):
-        self.recv, send = context.Pipe(duplex=False)
-        self.proc = context.Process(target=_child, args=(task, self.recv, send), daemon=True)
-        try:
-            self.proc.start()
-        except BaseException:  # interrupted while forking: the child, if there is one, goes too
-            self.close()
-            raise
-        finally:
-            send.close()
-
-    def result(self):
-        from .engines import EngineError
-
-        try:
-            ok, value = self.recv.recv()
-        except EOFError:
-            self.proc.join()
-            raise EngineError(f"a worker process died (exit status {self.proc.exitcode})") from None
-        if not ok:
-            raise value
-        return value
-
-    def close(self) -> None:
-        if self.proc.pid is not None:
-            if self.proc.is_alive():
-                self.proc.kill()
-            self.proc.join()
-        self.recv.close()
-
-
-def _child(task: Callable[[], object], recv, send) -> None:
-    import pickle
-    import traceback
-
-    from .engines import leave_signals_to_parent
-
-    leave_signals_to_parent()
-    recv.close()  # the parent's end: when the parent is gone, sending fails instead of waiting for ever
-    try:
-        outcome = (True, task())
-    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent, which raises it
-        exc.add_note("in a forked process:\n" + "".join(traceback.format_exception(exc)).rstrip())
-        try:
-            pickle.loads(pickle.dumps(exc))  # some exceptions pickle but do not unpickle (a custom __init__)
-        except Exception:
-            exc = RuntimeError(f"{type(exc).__name__}: {exc}\n{exc.__notes__[-1]}")
-        outcome = (False, exc)
-    try:
-        send.send(outcome)
-    except Exception as exc:  # noqa: BLE001 - a result that cannot be pickled: its type and message go back
-        try:
-            send.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
-        except Exception:  # noqa: BLE001 - the parent is gone: nobody to tell
-            pass
-
-
-@contextmanager
-def beside(task: Callable[[], object], parallel: bool):
-    """``task`` run in a forked process while the caller goes on (when ``parallel`` and a process can be
-    forked here), else in this process when its result is asked for; the child is ended when the block is
-    left."""
-    import multiprocessing
-
-    context = multiprocessing.get_context()
-    running: _Forked | _Here = _Here(task)
-    try:
-        if parallel and context.get_start_method() == "fork":
-            try:
-                # a signal handled during a fork would be lost (kg.engines.signals_held); held, it acts once the
-                # child is ``running``, so the child is ended with the block
-                with signals_held():
-                    running = _Forked(task, context)
-            except (OSError, AssertionError):  # no memory to fork, or inside a daemonic process: draw it here
-                pass
-        yield running
-    finally:
-        running.close()
 
 
 def serialize_turtle(graph: Graph | Table | Blocks) -> bytes:
