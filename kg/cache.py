@@ -89,6 +89,10 @@ class BlobCache:
     def path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}{self.suffix}"
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is there (it may still prove damaged when read)."""
+        return self._readable and self.path(key).is_file()
+
     def get(self, key: str, check=None):
         """The object under ``key``, or None when absent or damaged (or when ``check(obj)`` raises)."""
         if not self._readable:

@@ -81,16 +81,22 @@ def batches(n: int, jobs: int, shared: bool = False) -> list[range]:
 
 
 def extract_sources(sources: Sequence[Source], *, date: str | None = None, jobs: int = 1, engine: str = "local",
-                    scheduler: str | None = None,
-                    on_done: Callable[[Source], None] | None = None) -> list[Document]:
+                    scheduler: str | None = None, on_done: Callable[[Source], None] | None = None,
+                    meanwhile: Callable[[], object] | None = None) -> list[Document]:
     """The Documents of ``sources`` in their order. ``jobs`` is the number of local worker processes (capped
     at the number of files; 1 means this process); ``engine="dask"`` sends batches to ``scheduler`` (an address
-    such as ``tcp://host:8786``) or to a LocalCluster of ``jobs`` workers when no address is given."""
+    such as ``tcp://host:8786``) or to a LocalCluster of ``jobs`` workers when no address is given.
+    ``meanwhile`` (reading the cached pages of a rebuild) runs in this process while forked children start on
+    the pages, else before them."""
+    if engine != "local" or jobs <= 1 or not sources:
+        if meanwhile:
+            meanwhile()
+        meanwhile = None
     if engine == "dask":
         return _dask(sources, date, jobs, scheduler, on_done)
     if engine != "local":
         raise EngineError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
-    jobs = max(1, min(jobs, len(sources)))
+    jobs = max(1, min(jobs, len(sources) + (meanwhile is not None)))
     if jobs == 1:
         docs = []
         for source in sources:
@@ -101,15 +107,19 @@ def extract_sources(sources: Sequence[Source], *, date: str | None = None, jobs:
     import multiprocessing
 
     if multiprocessing.get_context().get_start_method() != "fork":
+        if meanwhile:
+            meanwhile()
         return _pool(sources, date, jobs, on_done)
     from .forks import share
 
-    # loaded once here, before the children are forked: they inherit it (copy-on-write)
-    init_worker()
+    if meanwhile is None:
+        # loaded once here, before the children are forked: they inherit it (copy-on-write). With other work
+        # to do here first, the children load it themselves and start at once
+        init_worker()
     cuts = batches(len(sources), jobs, shared=True)
     done = (lambda k: [on_done(sources[i]) for i in cuts[k]]) if on_done else None
     extracted, _ = share(len(cuts), lambda k: extract_batch([sources[i] for i in cuts[k]], date), jobs,
-                         on_result=done)
+                         meanwhile=meanwhile, on_result=done)
     return [doc for batch in extracted for doc in batch]
 
 

@@ -28,7 +28,7 @@ def share(n: int, work: Callable[[int], object], jobs: int, *, meanwhile: Callab
     import multiprocessing
 
     context = multiprocessing.get_context()
-    jobs = max(1, min(jobs, n))
+    jobs = max(1, min(jobs, n + (meanwhile is not None)))  # with work of its own first, a child may take all
     results: list = [None] * n
     if jobs == 1 or context.get_start_method() != "fork":
         aside = meanwhile() if meanwhile else None

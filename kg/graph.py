@@ -219,9 +219,11 @@ class DocPart(NamedTuple):
         return digest.hexdigest()
 
 
-def split_table(resolved: Resolved) -> tuple[Table, list[DocPart]] | None:
+def split_table(resolved: Resolved, *, entities: bool = True) -> tuple[Table, list[DocPart]] | None:
     """The shared part's triples, and each document's part (``doc_table`` makes its triples). None when two
-    documents share a source key or an article id (their triples would meet in one node): build it whole."""
+    documents share a source key or an article id (their triples would meet in one node): build it whole.
+    Without ``entities`` the entities' own triples and the candidates are left for ``add_entities`` (which a
+    parallel build runs while other processes make the documents' parts)."""
     where: dict[str, int] = {}
     keys: set[str] = set()
     for i, doc in enumerate(resolved.documents):
@@ -238,7 +240,6 @@ def split_table(resolved: Resolved) -> tuple[Table, list[DocPart]] | None:
     names, by_name = _names(resolved)
     for e in resolved.entities:
         node = names[(e.type, e.name)]
-        _add_entity(g, e, node)
         for art_id, n, first in _mention_groups(e):
             k = where.get(art_id)
             if k is None:  # an article no document has: no text for its evidence (as in the whole graph)
@@ -254,8 +255,17 @@ def split_table(resolved: Resolved) -> tuple[Table, list[DocPart]] | None:
             _add_fact(g, r, *found)
         else:
             parts[k].facts.append((r, *found))
-    _add_candidates(g, resolved)
+    if entities:
+        add_entities(g, resolved)
     return g, parts
+
+
+def add_entities(g: Table, resolved: Resolved) -> None:
+    """The entities' own triples (types, labels, aliases, counts) and the candidates, for ``split_table``."""
+    names, _ = _names(resolved)
+    for e in resolved.entities:
+        _add_entity(g, e, names[(e.type, e.name)])
+    _add_candidates(g, resolved)
 
 
 def doc_table(part: DocPart, g: Table | None = None) -> Table:
@@ -293,7 +303,6 @@ def _whole_table(resolved: Resolved) -> Table:
     names, by_name = _names(resolved)
     for e in resolved.entities:
         node = names[(e.type, e.name)]
-        _add_entity(g, e, node)
         for art_id, n, first in _mention_groups(e):
             _add_mention(g, e.id, node, art_id, n, first, texts.get(article_source.get(art_id, ""), ""))
     for r in resolved.relations:

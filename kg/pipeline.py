@@ -27,7 +27,7 @@ from rdflib import Graph
 
 from .engines import signals_held
 from .forks import beside
-from .graph import Table, build_table, split_table
+from .graph import Table, add_entities, build_table, split_table
 from .model import Document, Resolved, Source
 from .read import ReadError, iter_inputs, read_source
 from .resolve import resolve
@@ -92,18 +92,27 @@ def _extract_inputs(inputs, *, encoding, glob, date, on_file, errors, jobs, cach
             if on_file:
                 on_file(item)
     docs: list[Document | None] = [None] * len(sources)
-    keys: list[str] = []
-    missing: list[int] = []
-    for i, source in enumerate(sources):
-        if cache is not None:
-            keys.append(cache.key(source, date))
-            docs[i] = cache.get(keys[i], source)
-        if docs[i] is None:
-            missing.append(i)
-        elif on_file:
-            on_file(source.path)
-    fresh = extract_sources([sources[i] for i in missing], date=date, jobs=jobs, engine=engine,
-                            scheduler=scheduler, on_done=(lambda s: on_file(s.path)) if on_file else None)
+    keys = [cache.key(source, date) for source in sources] if cache is not None else []
+    absent = [i for i in range(len(sources)) if cache is None or not cache.has(keys[i])]
+    kept = sorted(set(range(len(sources))) - set(absent))
+
+    def load_kept() -> None:
+        for i in kept:
+            docs[i] = cache.get(keys[i], sources[i])
+            if docs[i] is not None and on_file:
+                on_file(sources[i].path)
+        if absent:  # resolution needs the lexicon: loaded while the new files are extracted elsewhere
+            from .extract.lexicon import lexicon
+
+            lexicon()
+
+    done = (lambda s: on_file(s.path)) if on_file else None
+    fresh = extract_sources([sources[i] for i in absent], date=date, jobs=jobs, engine=engine, scheduler=scheduler,
+                            on_done=done, meanwhile=load_kept if kept else None)
+    damaged = [i for i in kept if docs[i] is None]  # reported by the cache: extracted again
+    fresh += extract_sources([sources[i] for i in damaged], date=date, jobs=jobs, engine=engine,
+                             scheduler=scheduler, on_done=done) if damaged else []
+    missing = absent + damaged
     for i, doc in zip(missing, fresh, strict=True):
         docs[i] = doc
         if cache is not None:
@@ -187,7 +196,7 @@ def _graph(resolved: Resolved, *, jobs: int, cache_dir: Path | None,
     from .export.network import _facts, mention_rows, network_view
     from .fragments import load_terms, make_fragments, save_terms
 
-    split = split_table(resolved)
+    split = split_table(resolved, entities=False)
     if split is not None:
         shared, parts = split
         cache_dir = cache_dir if report.cache_usable else None
@@ -196,6 +205,7 @@ def _graph(resolved: Resolved, *, jobs: int, cache_dir: Path | None,
         def shared_work():
             from .export import html  # noqa: F401 - imported while the workers run, for the page drawn later
 
+            add_entities(shared, resolved)
             fits = renderer.fits(shared.spo)
             return (renderer.render(shared.spo) if fits else None), _facts(shared), mention_rows(shared)
 

@@ -61,7 +61,7 @@ def test_a_rebuild_replaces_both(previous):
 
 
 def test_crash_while_building_the_graph(previous, monkeypatch):
-    def crash(resolved):
+    def crash(resolved, **options):
         raise RuntimeError("simulated crash")
 
     monkeypatch.setattr(kg.pipeline, "split_table", crash)

@@ -107,6 +107,35 @@ def test_corrupt_entries_are_reported_and_rebuilt(corpus):
     assert run_build().cached == 4  # rewritten
 
 
+def test_a_parallel_rebuild_extracts_new_files_while_it_reads_the_cache(corpus, monkeypatch):
+    """With --jobs 2 the new page is extracted by a forked child while this process reads the cached ones; a
+    damaged entry found on the way is extracted after; every file is reported once; the graph is the same."""
+    import kg.engines
+
+    run_build()
+    Path("pages/p9.txt").write_text(PAGE.format(reporter="王明", day=9, name="郑明远"), encoding="utf-8")
+    entries()[0].write_bytes(b"damaged")
+    real = kg.engines.extract_batch
+
+    def noted(sources, date=None):
+        with open(corpus / "extracted-by", "a", encoding="utf-8") as f:
+            f.writelines(f"{os.getpid()} {s.path}\n" for s in sources)
+        return real(sources, date)
+
+    monkeypatch.setattr(kg.engines, "extract_batch", noted)
+    seen: list[str] = []
+    report = run_build(jobs=2, on_file=seen.append)
+    assert (report.extracted, report.cached) == (2, 3)
+    assert len(report.warnings) == 1 and "corrupt" in report.warnings[0]
+    assert sorted(seen) == sorted(str(p) for p in Path("pages").iterdir())
+    lines = (corpus / "extracted-by").read_text().splitlines()
+    by = {path: pid for pid, path in (line.split(" ", 1) for line in lines)}
+    assert len(by) == 2 and "pages/p9.txt" in by  # the new page and the damaged one, once each
+    assert by["pages/p9.txt"] != str(os.getpid())  # the new page: in a child, beside the cache reading
+    run_build(out="plain", cache=None)
+    assert ttl() == ttl("plain")
+
+
 def test_entry_of_another_file_is_not_served(corpus):
     run_build()
     cache = ExtractCache("cache")

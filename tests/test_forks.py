@@ -33,6 +33,14 @@ def test_share_gives_every_result_in_order_from_several_processes():
     assert [r for _, r in share(3, _pid_and_square, 8)[0]] == [0, 1, 4]  # more jobs than batches
 
 
+def test_share_gives_a_single_batch_to_a_child_while_this_process_is_busy():
+    """A rebuild with one new page: the child extracts it while this process reads the cache."""
+    (result,), aside = share(1, _pid_and_square, 2, meanwhile=lambda: time.sleep(0.2) or "cache read")
+    assert result[0] != os.getpid() and aside == "cache read"
+    (result,), _ = share(1, _pid_and_square, 2)
+    assert result[0] == os.getpid()  # nothing else to do here: no child for one batch
+
+
 def test_share_reads_spooled_results_between_its_own_batches():
     """The child's results are read while this process still has batches to make, not all after them."""
     parent = os.getpid()

@@ -22,6 +22,18 @@ def test_blocks_are_rdflibs_turtle_on_the_seeds(seed_resolved):
     assert serialize_graph(graph) == graph.serialize(format="turtle", encoding="utf-8")
 
 
+def test_entities_added_later_give_the_same_shared_part(seed_resolved):
+    """A parallel build adds the entities' triples while the children make the parts: the same triples."""
+    from kg.graph import add_entities
+
+    whole, parts = split_table(seed_resolved)
+    later, parts_later = split_table(seed_resolved, entities=False)
+    assert len(later) < len(whole)
+    add_entities(later, seed_resolved)
+    assert set(later.triples()) == set(whole.triples())
+    assert [p.key() for p in parts_later] == [p.key() for p in parts]
+
+
 def test_fragments_give_the_committed_seed_graph_fresh_and_cached(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     for jobs in (1, 2, 2):  # the second two-worker build reads every fragment from the cache
