@@ -89,12 +89,29 @@ class BlobCache:
     def path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}{self.suffix}"
 
+    def state(self) -> tuple[list[str], bool, bool]:
+        """What this process met in the folder, for ``learn`` in another (entries are written by the worker
+        processes that made them)."""
+        return list(self.warnings), self._readable, self._writable
+
+    def learn(self, state: tuple[list[str], bool, bool]) -> None:
+        """Take in a worker's ``state``: its warnings (each once) and a folder it found unusable."""
+        warnings, readable, writable = state
+        self.warnings += [w for w in warnings if w not in self.warnings]
+        self._readable = self._readable and readable
+        self._writable = self._writable and writable
+
     def has(self, key: str) -> bool:
         """Whether an entry is there (it may still prove damaged when read)."""
         return self._readable and self.path(key).is_file()
 
     def get(self, key: str, check=None):
         """The object under ``key``, or None when absent or damaged (or when ``check(obj)`` raises)."""
+        payload = self.read(key)
+        return None if payload is None else self.load(key, payload, check)
+
+    def read(self, key: str) -> bytes | None:
+        """The pickle under ``key`` whose checksum holds, or None (``load`` makes it the object)."""
         if not self._readable:
             return None
         path = self.path(key)
@@ -106,17 +123,25 @@ class BlobCache:
             self._readable = False  # one line for the whole folder, not one per file
             self.warnings.append(f"cache folder {self.folder} unreadable ({exc.strerror}); {self.redo} every file")
             return None
+        if data[:4] != MAGIC or hashlib.sha256(data[36:]).digest() != data[4:36]:
+            self._damaged(key, ValueError("checksum mismatch"))
+            return None
+        return data[36:]
+
+    def load(self, key: str, payload: bytes, check=None):
+        """The object of a ``read`` payload, or None when it does not unpickle or ``check(obj)`` raises."""
         try:
-            if data[:4] != MAGIC or hashlib.sha256(data[36:]).digest() != data[4:36]:
-                raise ValueError("checksum mismatch")
-            found = pickle.loads(data[36:])
+            found = pickle.loads(payload)
             if check is not None:
                 check(found)
         except Exception as exc:  # any damage means the same: ignore the entry, make it again, overwrite it
-            reason = " ".join(str(exc).split())[:80] or type(exc).__name__
-            self.warnings.append(f"cache entry {path} is corrupt ({reason}); {self.redo} again")
+            self._damaged(key, exc)
             return None
         return found
+
+    def _damaged(self, key: str, exc: Exception) -> None:
+        reason = " ".join(str(exc).split())[:80] or type(exc).__name__
+        self.warnings.append(f"cache entry {self.path(key)} is corrupt ({reason}); {self.redo} again")
 
     def put(self, key: str, value) -> None:
         if not self._writable:

@@ -70,6 +70,15 @@ def extract_batch(sources: Sequence[Source], date: str | None = None) -> list[Do
     return [extract_page(source, date=date) for source in sources]
 
 
+def _kept(docs: list[Document], keys: list[str], cache) -> list[Document]:
+    """Write each Document to the cache (in the process that extracted it: pickling 500 pages is a tenth of the
+    build); ``cache`` is None or an ``ExtractCache``."""
+    if cache is not None:
+        for key, doc in zip(keys, docs, strict=True):
+            cache.put(key, doc)
+    return docs
+
+
 def batches(n: int, jobs: int, shared: bool = False) -> list[range]:
     """Cut ``n`` files into consecutive batches, about four per worker so a slow file does not stall the rest;
     ``shared`` (``kg.forks.share``: a batch costs a lock and a write) smaller ones, at most SHARED_BATCH, so
@@ -82,25 +91,27 @@ def batches(n: int, jobs: int, shared: bool = False) -> list[range]:
 
 def extract_sources(sources: Sequence[Source], *, date: str | None = None, jobs: int = 1, engine: str = "local",
                     scheduler: str | None = None, on_done: Callable[[Source], None] | None = None,
-                    meanwhile: Callable[[], object] | None = None) -> list[Document]:
+                    meanwhile: Callable[[], object] | None = None, cache=None,
+                    keys: Sequence[str] = ()) -> list[Document]:
     """The Documents of ``sources`` in their order. ``jobs`` is the number of local worker processes (capped
     at the number of files; 1 means this process); ``engine="dask"`` sends batches to ``scheduler`` (an address
     such as ``tcp://host:8786``) or to a LocalCluster of ``jobs`` workers when no address is given.
     ``meanwhile`` (reading the cached pages of a rebuild) runs in this process while forked children start on
-    the pages, else before them."""
+    the pages, else before them. With a ``cache`` (an ``ExtractCache``), each Document is written to it under
+    its key in ``keys``, by the process that extracted it; what the children met there is learnt here."""
     if engine != "local" or jobs <= 1 or not sources:
         if meanwhile:
             meanwhile()
         meanwhile = None
     if engine == "dask":
-        return _dask(sources, date, jobs, scheduler, on_done)
+        return _kept(_dask(sources, date, jobs, scheduler, on_done), list(keys), cache)
     if engine != "local":
         raise EngineError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
     jobs = max(1, min(jobs, len(sources) + (meanwhile is not None)))
     if jobs == 1:
         docs = []
-        for source in sources:
-            docs.append(extract_batch([source], date)[0])
+        for i, source in enumerate(sources):
+            docs += _kept(extract_batch([source], date), list(keys[i:i + 1]), cache)
             if on_done:
                 on_done(source)
         return docs
@@ -109,7 +120,7 @@ def extract_sources(sources: Sequence[Source], *, date: str | None = None, jobs:
     if multiprocessing.get_context().get_start_method() != "fork":
         if meanwhile:
             meanwhile()
-        return _pool(sources, date, jobs, on_done)
+        return _kept(_pool(sources, date, jobs, on_done), list(keys), cache)
     from .forks import share
 
     if meanwhile is None:
@@ -118,9 +129,17 @@ def extract_sources(sources: Sequence[Source], *, date: str | None = None, jobs:
         init_worker()
     cuts = batches(len(sources), jobs, shared=True)
     done = (lambda k: [on_done(sources[i]) for i in cuts[k]]) if on_done else None
-    extracted, _ = share(len(cuts), lambda k: extract_batch([sources[i] for i in cuts[k]], date), jobs,
-                         meanwhile=meanwhile, on_result=done)
-    return [doc for batch in extracted for doc in batch]
+
+    def work(k: int) -> tuple[list[Document], object]:
+        docs = _kept(extract_batch([sources[i] for i in cuts[k]], date), [keys[i] for i in cuts[k]] if cache
+                     else [], cache)
+        return docs, cache.state() if cache is not None else None
+
+    extracted, _ = share(len(cuts), work, jobs, meanwhile=meanwhile, on_result=done)
+    if cache is not None:
+        for _, state in extracted:
+            cache.learn(state)
+    return [doc for batch, _ in extracted for doc in batch]
 
 
 @contextmanager

@@ -100,40 +100,58 @@ def make_fragments(parts: list[DocPart], *, jobs: int = 1, cache_dir: Path | Non
                    meanwhile: Callable[[], object] | None = None) -> tuple[list[Fragment | None], int, object]:
     """The fragment of every part, in order (from the cache when there); how many were made (with ``renderer``,
     and its memo of labels, when given); and what ``meanwhile`` returned, which runs in this process while
-    worker processes make the fragments (the shared part's work: this process would otherwise only wait)."""
+    worker processes make the fragments (the shared part's work: this process would otherwise only wait).
+
+    ``jobs - 1`` forked processes and this one (once ``meanwhile`` is done) share the parts in batches
+    (``kg.forks.share``): each process digests its parts' keys, reads their cache entries (passed on as the
+    checked bytes, unpickled here only) or makes the fragments and writes them to the cache. The children read
+    the parts as they are in memory: only fragments and entries travel back."""
     from .cache import BlobCache
+    from .engines import batches
+    from .forks import share
 
     if renderer is not None:
         _RENDERER[:] = [renderer]  # forked workers inherit it too
     cache = BlobCache(Path(cache_dir) / "fragments", ".frag", "rendering") if cache_dir is not None else None
-    keys = [part.key(salt()) for part in parts] if cache is not None else []
-    out: list[Fragment | None] = [None] * len(parts)
-    missing = []
-    for i in range(len(parts)):
-        found = cache.get(keys[i]) if cache is not None else None
-        if isinstance(found, Fragment):
-            out[i] = found
-        else:
-            missing.append(i)
-    made, aside = _make(parts, missing, jobs, meanwhile or (lambda: None))
-    for i, fragment in zip(missing, made, strict=True):
-        out[i] = fragment
-        if cache is not None and fragment is not None:
-            cache.put(keys[i], fragment)
+    cuts = batches(len(parts), jobs, shared=True)
+
+    def work(k: int) -> tuple[list[tuple[str, bytes | Fragment | None]], object]:
+        out: list[tuple[str, bytes | Fragment | None]] = []
+        for i in cuts[k]:
+            key = parts[i].key(salt()) if cache is not None else ""
+            payload = cache.read(key) if cache is not None else None
+            if payload is not None:
+                out.append((key, payload))
+                continue
+            fragment = make_fragment(parts[i])
+            if cache is not None and fragment is not None:
+                cache.put(key, fragment)
+            out.append((key, fragment))
+        return out, cache.state() if cache is not None else None
+
+    jobs = max(1, min(jobs, len(parts) // 4))  # a process is worth its start only for a few parts each
+    done, aside = share(len(cuts), work, jobs, meanwhile=meanwhile)
+    fragments: list[Fragment | None] = []
+    made = 0
+    for batch, state in done:
+        if cache is not None:
+            cache.learn(state)
+        for key, found in batch:
+            if isinstance(found, bytes):
+                found = cache.load(key, found, _is_fragment)
+                if found is None:  # reported: made again, here
+                    found = make_fragment(parts[len(fragments)])
+                    made += 1
+                    if found is not None:
+                        cache.put(key, found)
+            else:
+                made += 1
+            fragments.append(found)
     if cache is not None and warnings is not None:
         warnings += cache.warnings
-    return out, len(missing), aside
+    return fragments, made, aside
 
 
-def _make(parts: list[DocPart], missing: list[int], jobs: int,
-          meanwhile: Callable[[], object]) -> tuple[list[Fragment | None], object]:
-    """The fragments of ``parts[i]`` for i in ``missing``, and what ``meanwhile`` returned: ``jobs - 1`` forked
-    processes and this one (once ``meanwhile`` is done) share the batches (``kg.forks.share``); the children read
-    the parts as they are in memory, only fragments are pickled."""
-    from .engines import batches
-    from .forks import share
-
-    jobs = max(1, min(jobs, len(missing) // 4))  # a process is worth its start only for a few parts each
-    cuts = [[missing[i] for i in cut] for cut in batches(len(missing), jobs, shared=True)]
-    made, aside = share(len(cuts), lambda k: [make_fragment(parts[i]) for i in cuts[k]], jobs, meanwhile=meanwhile)
-    return [fragment for batch in made for fragment in batch], aside
+def _is_fragment(found) -> None:
+    if not isinstance(found, Fragment):
+        raise ValueError("not a fragment")

@@ -107,16 +107,17 @@ def _extract_inputs(inputs, *, encoding, glob, date, on_file, errors, jobs, cach
             lexicon()
 
     done = (lambda s: on_file(s.path)) if on_file else None
+    # new pages are written to the cache by the processes that extract them
     fresh = extract_sources([sources[i] for i in absent], date=date, jobs=jobs, engine=engine, scheduler=scheduler,
-                            on_done=done, meanwhile=load_kept if kept else None)
+                            on_done=done, meanwhile=load_kept if kept else None, cache=cache,
+                            keys=[keys[i] for i in absent] if cache is not None else [])
     damaged = [i for i in kept if docs[i] is None]  # reported by the cache: extracted again
     fresh += extract_sources([sources[i] for i in damaged], date=date, jobs=jobs, engine=engine,
-                             scheduler=scheduler, on_done=done) if damaged else []
+                             scheduler=scheduler, on_done=done, cache=cache,
+                             keys=[keys[i] for i in damaged]) if damaged else []
     missing = absent + damaged
     for i, doc in zip(missing, fresh, strict=True):
         docs[i] = doc
-        if cache is not None:
-            cache.put(keys[i], doc)
     report.cached += len(sources) - len(missing)
     report.extracted += len(missing)
     if cache is not None:

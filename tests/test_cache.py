@@ -147,9 +147,11 @@ def test_entry_of_another_file_is_not_served(corpus):
     assert "another file" in cache.warnings[0]
 
 
-def test_unwritable_cache_folder_is_one_warning_not_a_crash(corpus):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_unwritable_cache_folder_is_one_warning_not_a_crash(corpus, jobs):
+    """With two processes both meet the folder (each writes what it extracts): still one line."""
     Path("cache").write_text("a file where the cache folder should be", encoding="utf-8")
-    report = run_build()
+    report = run_build(jobs=jobs)
     assert report.extracted == 4 and Path("out/pages.ttl").is_file()
     assert len(report.warnings) == 1 and "cannot be written" in report.warnings[0]
 

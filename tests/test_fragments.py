@@ -118,6 +118,27 @@ def test_fragments_made_by_several_processes_are_the_ones_made_by_one(tmp_path):
             [(f.blocks.text, f.blocks.refs, f.facts, f.mentions) for f in one]
 
 
+def test_fragments_are_cached_and_read_back_by_every_process(tmp_path):
+    """Each process writes the fragments it makes and reads entries for its own parts; a damaged entry is
+    reported once (from whichever process met it) and made again."""
+    from kg.fragments import make_fragments
+
+    parts = _parts(tmp_path)
+    one, _, _ = make_fragments(parts, jobs=1)
+    cache = tmp_path / "cache"
+    for damaged in (0, 1):
+        warnings: list[str] = []
+        many, made, _ = make_fragments(parts, jobs=2, cache_dir=cache, warnings=warnings,
+                                       meanwhile=lambda: time.sleep(0.3))
+        assert made == (24 if damaged == 0 else 1)
+        assert len(warnings) == damaged and all("corrupt" in w for w in warnings)
+        assert [(f.blocks.text, f.facts, f.mentions) for f in many] == [(f.blocks.text, f.facts, f.mentions)
+                                                                          for f in one]
+        entries = sorted(cache.rglob("*.frag"))
+        assert len(entries) == 24
+        entries[0].write_bytes(entries[0].read_bytes()[:-5])  # truncated: the next round reads it damaged
+
+
 def test_a_fragment_that_fails_in_a_child_fails_the_build(tmp_path, monkeypatch):
     import os
 
