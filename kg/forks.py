@@ -70,7 +70,7 @@ class _Board:
     def __init__(self, context, n: int):
         self.ends = context.Array("i", [0, n], lock=True)  # next from the front; one past the next from the back
         self.spooled = context.Array("q", 3 * n, lock=True)
-        self.seen = 0  # (this process) batches before this one are all in hand or being made here
+        self.seen = 0  # (in this process) every batch before this one is in hand
 
     def claim(self, from_back: bool) -> int | None:
         """The number of the next batch nobody has taken; None when the two ends have met."""
@@ -109,8 +109,8 @@ class _Board:
 
 
 def _spool(stack: ExitStack):
-    """An unnamed temp file a child writes its results to (None when none can be made: the child then sends
-    them all at its end)."""
+    """An unnamed temp file (in TMPDIR) a child writes its results to, gone when ``share`` returns; None when
+    none can be made: the child then sends them all at its end, as it does those a full disk refused."""
     import tempfile
 
     try:
@@ -144,6 +144,8 @@ def _write_at(fd: int, data: bytes, offset: int) -> None:
     view = memoryview(data)
     while view:
         written = os.pwrite(fd, view, offset)
+        if not written:
+            raise OSError("nothing written to a spool file")
         view, offset = view[written:], offset + written
 
 

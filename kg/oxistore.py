@@ -206,12 +206,27 @@ def run_query(graph: OxiGraph, query: str, bindings: dict | None = None) -> tupl
         raise QueryError(f"query failed: {' '.join(str(exc).split())[:200]}") from None
     if isinstance(result, ox.QueryBoolean):
         return ["ask"], [[Literal(bool(result))]]
+    term = _memo_from_ox()
     if isinstance(result, ox.QueryTriples):
-        rows = [[from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)] for t in result]
+        rows = [[term(t.subject), term(t.predicate), term(t.object)] for t in result]
         return ["s", "p", "o"], sorted(rows, key=lambda r: [str(x) for x in r])
     names = [v.value for v in result.variables]
     width = range(len(names))
-    return names, [[from_ox(solution[i]) for i in width] for solution in result]
+    return names, [[term(solution[i]) for i in width] for solution in result]
+
+
+def _memo_from_ox():
+    """``from_ox`` for the terms of one result, each converted once: listings repeat their labels and units on
+    many rows, and making an rdflib term costs more than the store's reading of it (a sixth of a listing)."""
+    memo: dict = {None: None}
+
+    def term(value):
+        found = memo.get(value, memo)
+        if found is memo:
+            found = memo[value] = from_ox(value)
+        return found
+
+    return term
 
 
 LABEL_PREDICATES = (ox.NamedNode(str(SKOS.prefLabel)), ox.NamedNode(str(SKOS.altLabel)))
