@@ -33,6 +33,31 @@ class Fragment(NamedTuple):
     mentions: dict  # as kg.export.network.mention_rows
     triples: int
 
+    def __reduce__(self):
+        # the IRIs travel (to this process, to the cache) as plain strings, each once: unpickling a URIRef calls
+        # rdflib's URIRef(), which checks the IRI again and takes ten times as long as a str
+        iris = [key for key in self.facts for key in key] + list(self.mentions)
+        if any(type(iri) is not URIRef for iri in iris):
+            return tuple.__reduce__(self)
+        names: dict[URIRef, str] = {}
+        name = lambda iri: names.setdefault(iri, str(iri))  # noqa: E731
+        facts = [(name(s), name(p), name(o), rows) for (s, p, o), rows in self.facts.items()]
+        mentions = [(name(entity), rows) for entity, rows in self.mentions.items()]
+        return _fragment, (self.blocks, facts, mentions, self.triples)
+
+
+def _fragment(blocks: Blocks, facts: list, mentions: list, triples: int) -> Fragment:
+    iris: dict[str, URIRef] = {}
+
+    def iri(text: str) -> URIRef:
+        found = iris.get(text)
+        if found is None:
+            found = iris[text] = str.__new__(URIRef, text)  # checked when it was made
+        return found
+
+    return Fragment(blocks, {(iri(s), iri(p), iri(o)): rows for s, p, o, rows in facts},
+                    {iri(entity): rows for entity, rows in mentions}, triples)
+
 
 @lru_cache(maxsize=1)
 def salt() -> str:

@@ -139,6 +139,25 @@ def test_fragments_are_cached_and_read_back_by_every_process(tmp_path):
         entries[0].write_bytes(entries[0].read_bytes()[:-5])  # truncated: the next round reads it damaged
 
 
+def test_a_fragment_pickles_to_the_same_fragment(tmp_path):
+    """Fragments travel and are cached with their IRIs as strings: they come back as equal URIRefs."""
+    import pickle
+
+    from rdflib import Literal, URIRef
+
+    from kg.fragments import Fragment, make_fragment
+
+    fragment = next(f for f in map(make_fragment, _parts(tmp_path)) if f.facts)
+    back = pickle.loads(pickle.dumps(fragment, protocol=pickle.HIGHEST_PROTOCOL))
+    assert (back.facts, back.mentions, back.triples, back.blocks.text) == \
+        (fragment.facts, fragment.mentions, fragment.triples, fragment.blocks.text)
+    keys = [iri for key in back.facts for iri in key] + list(back.mentions)
+    assert keys and all(type(iri) is URIRef for iri in keys)
+    odd = fragment._replace(facts={(URIRef("urn:s"), URIRef("urn:p"), Literal("x")): []})  # not the fast form
+    assert pickle.loads(pickle.dumps(odd)).facts == odd.facts
+    assert isinstance(pickle.loads(pickle.dumps(odd)), Fragment)
+
+
 def test_a_fragment_that_fails_in_a_child_fails_the_build(tmp_path, monkeypatch):
     import os
 
