@@ -105,7 +105,7 @@ def run() -> None:
 @click.option("--city", help="The paper's city, for 市/县 prefixes (default: the city the pages name most).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1),
-              help="Worker processes for extraction (default: all cores; 1 = no pool).")
+              help="Processes for extraction and the graph (default: all cores; 1 = this process only).")
 @click.option("--no-cache", is_flag=True, help="Extract every file again, ignoring the extraction cache.")
 @click.option("--cache-dir", type=click.Path(path_type=Path),
               help="Extraction cache folder (default: OUT/.kg-cache).")

@@ -1,4 +1,5 @@
-"""Where extraction runs: in this process, in a pool of local processes, or on a Dask cluster.
+"""Where extraction runs: in this process, shared with forked children (``kg.forks.share``), in a pool of fresh
+worker processes where none can be forked, or on a Dask cluster.
 
 Every engine takes decoded ``Source``s and gives back their ``Document``s *in input order*, whatever order the
 workers finish in, so the graph built from them is byte-identical to a one-process build. Only extraction is

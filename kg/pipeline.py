@@ -3,8 +3,8 @@
 A bad input file becomes a one-line error and the other files go on; outputs are written atomically (a temp
 file renamed over the target), so a failed or interrupted build leaves the previous graph as it was.
 
-Large corpora: extraction (per file) runs in a pool of processes or on a Dask cluster (``kg.engines``) and is
-cached per file (``kg.cache``); results are merged in input order, so the Turtle is byte-identical whatever the
+Large corpora: extraction (per file) is shared with forked processes or runs on a Dask cluster (``kg.engines``)
+and is cached per file (``kg.cache``); results are merged in input order, so the Turtle is byte-identical whatever the
 number of workers, the engine or the cache state. Resolution runs here; each document's share of the graph is
 made in forked processes too (``kg.fragments``), and in this process once it has made the shared part, and the HTML
 page is drawn in a forked process while the Turtle is serialised (``beside``). The garbage collector is paused.

@@ -47,6 +47,24 @@ def test_pool_returns_documents_in_input_order(tmp_path):
     assert sorted(done) == sorted(s.path for s in sources)  # progress sees every file once
 
 
+def test_where_processes_cannot_be_forked_a_pool_extracts(tmp_path, monkeypatch):
+    """macOS and Windows start processes fresh: a pool of workers (each loading the models) does the work, with
+    the same Documents in the same order, and the cache is written here."""
+    import multiprocessing
+
+    from kg.cache import ExtractCache
+
+    sources = [read_source(str(p)) for p in write_pages(tmp_path / "pages", 4)]
+    one = extract_sources(sources, jobs=1)
+    real = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method=None: real(method or "spawn"))
+    cache = ExtractCache(tmp_path / "cache")
+    keys = [cache.key(s) for s in sources]
+    ran = []
+    assert extract_sources(sources, jobs=2, cache=cache, keys=keys, meanwhile=lambda: ran.append(1)) == one
+    assert ran == [1] and all(cache.get(k, s) == d for k, s, d in zip(keys, sources, one, strict=True))
+
+
 def test_more_jobs_than_files_and_no_files(tmp_path):
     sources = [read_source(str(p)) for p in write_pages(tmp_path / "pages", 2)]
     assert extract_sources(sources, jobs=16) == extract_sources(sources, jobs=1)
