@@ -303,6 +303,7 @@ def _whole_table(resolved: Resolved) -> Table:
     names, by_name = _names(resolved)
     for e in resolved.entities:
         node = names[(e.type, e.name)]
+        _add_entity(g, e, node)
         for art_id, n, first in _mention_groups(e):
             _add_mention(g, e.id, node, art_id, n, first, texts.get(article_source.get(art_id, ""), ""))
     for r in resolved.relations:

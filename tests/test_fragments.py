@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from rdflib.namespace import SKOS
+
 from kg.export.html import render_html
 from kg.graph import build_graph, build_table, split_table
 from kg.pipeline import build, extract_inputs
@@ -20,6 +22,13 @@ def test_blocks_are_rdflibs_turtle_on_the_seeds(seed_resolved):
     graph = build_graph(seed_resolved)
     assert turtle_of_table(build_table(seed_resolved)) == graph.serialize(format="turtle", encoding="utf-8")
     assert serialize_graph(graph) == graph.serialize(format="turtle", encoding="utf-8")
+
+
+def test_the_whole_graph_and_the_graph_of_parts_are_one(seed_resolved):
+    """The table made whole (files sharing a source key) has the triples of the shared part and the parts."""
+    from kg.graph import _whole_table
+
+    assert set(_whole_table(seed_resolved).triples()) == set(build_table(seed_resolved).triples())
 
 
 def test_entities_added_later_give_the_same_shared_part(seed_resolved):
@@ -87,6 +96,8 @@ def test_files_sharing_a_source_key_are_built_whole(tmp_path, monkeypatch):
     resolved = resolve(extract_inputs(["d1", "d2"]), city="聊城")
     assert split_table(resolved) is None
     report, _, graph = build(["d1", "d2"], out_dir=Path("out"), name="g", city="聊城")
+    labels = {str(o) for o in graph.objects(None, SKOS.prefLabel)}
+    assert {"赵刚", "钱立新", "王明"} <= labels  # the entities' own triples, as in a graph made of parts
     assert Path("out/g.ttl").read_bytes() == graph.serialize(format="turtle", encoding="utf-8")
     assert Path("out/g.html").read_text(encoding="utf-8") == render_html(graph, title="g")
 
