@@ -123,6 +123,15 @@ def test_a_parallel_rebuild_extracts_new_files_while_it_reads_the_cache(corpus, 
         return real(sources, date)
 
     monkeypatch.setattr(kg.engines, "extract_batch", noted)
+    reading = ExtractCache.get
+
+    def slow_read(self, key, source):  # as reading hundreds of entries is: the child starts meanwhile
+        import time
+
+        time.sleep(0.2)
+        return reading(self, key, source)
+
+    monkeypatch.setattr(ExtractCache, "get", slow_read)
     seen: list[str] = []
     report = run_build(jobs=2, on_file=seen.append)
     assert (report.extracted, report.cached) == (2, 3)

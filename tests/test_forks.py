@@ -13,7 +13,7 @@ from kg.forks import share
 
 
 def _pid_and_square(k: int) -> tuple[int, int]:
-    time.sleep(0.004 if k % 7 == 0 else 0.002)  # uneven batches, as pages are
+    time.sleep(0.008 if k % 7 == 0 else 0.005)  # uneven batches, as pages are
     return os.getpid(), k * k
 
 
@@ -35,7 +35,7 @@ def test_share_gives_every_result_in_order_from_several_processes():
 
 def test_share_gives_a_single_batch_to_a_child_while_this_process_is_busy():
     """A rebuild with one new page: the child extracts it while this process reads the cache."""
-    (result,), aside = share(1, _pid_and_square, 2, meanwhile=lambda: time.sleep(0.2) or "cache read")
+    (result,), aside = share(1, _pid_and_square, 2, meanwhile=lambda: time.sleep(0.5) or "cache read")
     assert result[0] != os.getpid() and aside == "cache read"
     (result,), _ = share(1, _pid_and_square, 2)
     assert result[0] == os.getpid()  # nothing else to do here: no child for one batch
@@ -82,7 +82,7 @@ def test_share_raises_a_childs_error_and_leaves_no_process():
     import multiprocessing
 
     with pytest.raises(ValueError, match="batch 0 is bad") as exc:
-        share(20, _fails_in_a_child, 2, meanwhile=lambda: time.sleep(0.2))  # the child takes batch 0 first
+        share(20, _fails_in_a_child, 2, meanwhile=lambda: time.sleep(0.5))  # the child takes batch 0 first
     assert "in a forked process" in "".join(exc.value.__notes__)
     assert not multiprocessing.active_children()
 
