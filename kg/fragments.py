@@ -36,7 +36,7 @@ class Fragment(NamedTuple):
     def __reduce__(self):
         # the IRIs travel (to this process, to the cache) as plain strings, each once: unpickling a URIRef calls
         # rdflib's URIRef(), which checks the IRI again and takes ten times as long as a str
-        iris = [key for key in self.facts for key in key] + list(self.mentions)
+        iris = [iri for key in self.facts for iri in key] + list(self.mentions)
         if any(type(iri) is not URIRef for iri in iris):
             return tuple.__reduce__(self)
         names: dict[URIRef, str] = {}
