@@ -100,14 +100,17 @@ def extract_sources(sources: Sequence[Source], *, date: str | None = None, jobs:
     ``meanwhile`` (reading the cached pages of a rebuild) runs in this process while forked children start on
     the pages, else before them. With a ``cache`` (an ``ExtractCache``), each Document is written to it under
     its key in ``keys``, by the process that extracted it; what the children met there is learnt here."""
-    if engine != "local" or jobs <= 1 or not sources:
-        if meanwhile:
-            meanwhile()
+    import multiprocessing
+
+    if engine not in ENGINES:
+        raise EngineError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    forking = (engine == "local" and jobs > 1 and bool(sources)
+               and multiprocessing.get_context().get_start_method() == "fork")
+    if meanwhile and not forking:  # nothing to run beside it: first
+        meanwhile()
         meanwhile = None
     if engine == "dask":
         return _kept(_dask(sources, date, jobs, scheduler, on_done), list(keys), cache)
-    if engine != "local":
-        raise EngineError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
     jobs = max(1, min(jobs, len(sources) + (meanwhile is not None)))
     if jobs == 1:
         docs = []
@@ -116,11 +119,7 @@ def extract_sources(sources: Sequence[Source], *, date: str | None = None, jobs:
             if on_done:
                 on_done(source)
         return docs
-    import multiprocessing
-
-    if multiprocessing.get_context().get_start_method() != "fork":
-        if meanwhile:
-            meanwhile()
+    if not forking:
         return _kept(_pool(sources, date, jobs, on_done), list(keys), cache)
     from .forks import share
 
@@ -132,8 +131,8 @@ def extract_sources(sources: Sequence[Source], *, date: str | None = None, jobs:
     done = (lambda k: [on_done(sources[i]) for i in cuts[k]]) if on_done else None
 
     def work(k: int) -> tuple[list[Document], object]:
-        docs = _kept(extract_batch([sources[i] for i in cuts[k]], date), [keys[i] for i in cuts[k]] if cache
-                     else [], cache)
+        docs = _kept(extract_batch([sources[i] for i in cuts[k]], date),
+                     [keys[i] for i in cuts[k]] if cache is not None else [], cache)
         return docs, cache.state() if cache is not None else None
 
     extracted, _ = share(len(cuts), work, jobs, meanwhile=meanwhile, on_result=done)

@@ -38,7 +38,7 @@ class Fragment(NamedTuple):
         # rdflib's URIRef(), which checks the IRI again and takes ten times as long as a str
         iris = [iri for key in self.facts for iri in key] + list(self.mentions)
         if any(type(iri) is not URIRef for iri in iris):
-            return tuple.__reduce__(self)
+            return Fragment, tuple(self)
         names: dict[URIRef, str] = {}
         name = lambda iri: names.setdefault(iri, str(iri))  # noqa: E731
         facts = [(name(s), name(p), name(o), rows) for (s, p, o), rows in self.facts.items()]
@@ -158,14 +158,14 @@ def make_fragments(parts: list[DocPart], *, jobs: int = 1, cache_dir: Path | Non
     done, aside = share(len(cuts), work, jobs, meanwhile=meanwhile)
     fragments: list[Fragment | None] = []
     made = 0
-    for batch, state in done:
+    for cut, (batch, state) in zip(cuts, done, strict=True):
         if cache is not None:
             cache.learn(state)
-        for key, found in batch:
+        for i, (key, found) in zip(cut, batch, strict=True):
             if isinstance(found, bytes):
                 found = cache.load(key, found, _is_fragment)
                 if found is None:  # reported: made again, here
-                    found = make_fragment(parts[len(fragments)])
+                    found = make_fragment(parts[i])
                     made += 1
                     if found is not None:
                         cache.put(key, found)

@@ -93,8 +93,10 @@ def _extract_inputs(inputs, *, encoding, glob, date, on_file, errors, jobs, cach
                 on_file(item)
     docs: list[Document | None] = [None] * len(sources)
     keys = [cache.key(source, date) for source in sources] if cache is not None else []
-    absent = [i for i in range(len(sources)) if cache is None or not cache.has(keys[i])]
-    kept = sorted(set(range(len(sources))) - set(absent))
+    absent: list[int] = []
+    kept: list[int] = []  # indices of the sources with a cache entry (read while the absent ones are extracted)
+    for i in range(len(sources)):
+        (kept if cache is not None and cache.has(keys[i]) else absent).append(i)
 
     def load_kept() -> None:
         for i in kept:
